@@ -1,0 +1,58 @@
+# Two commands for a newcomer: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Find a Python 3.12+ by asking each candidate its version, not trusting its name.
+PYTHON_CANDIDATES := $(PYTHON) python3.13 python3.12 python3.14 python3 python \
+	$(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python3) \
+	$(wildcard /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9])
+FIND_PYTHON = for c in $(PYTHON_CANDIDATES); do \
+	  p=$$(command -v $$c 2>/dev/null) || continue; \
+	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
+	done; exit 1
+
+.PHONY: run test test-sqlite test-postgres lint format install demo admin clean
+
+$(VENV)/.installed: pyproject.toml
+	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  py=$$($(FIND_PYTHON)) || { echo "No Python 3.12 or newer found. Install one (e.g. 'pyenv install 3.13') or run 'make PYTHON=/path/to/python3.13'." >&2; exit 1; }; \
+	  echo "Creating $(VENV) with $$py ($$($$py -V))"; \
+	  rm -rf $(VENV); $$py -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+admin: install
+	$(PY) manage.py ensure_local_admin
+
+run: demo admin
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The whole suite: models, views, admin, and the browser test (skipped locally when
+# Chromium is missing; CI installs it and fails on any skip).
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/newsroom} $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache

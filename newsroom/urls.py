@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import TemplateView
+from markdownx.views import ImageUploadView, MarkdownifyView
+
+from releases.views import home
+
+from .auth import staff_only
+
+admin.site.site_header = f"{settings.NEWSROOM_NAME} — staff"
+admin.site.site_title = settings.NEWSROOM_NAME
+admin.site.index_title = "Press office"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("", include("releases.urls")),
+    path("", include("people.urls")),
+    path("admin/", admin.site.urls),
+    # markdownx leaves its endpoints open to anyone; here they are for logged-in staff only.
+    path(
+        "markdownx/markdownify/",
+        staff_only(MarkdownifyView.as_view()),
+        name="markdownx_markdownify",
+    ),
+    path("markdownx/upload/", staff_only(ImageUploadView.as_view()), name="markdownx_upload"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,115 @@
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .states import State
+
+BIOGUIDE_RE = r"^[A-Z][0-9]{6}$"
+WIKIDATA_RE = r"^Q[1-9][0-9]*$"
+
+
+class Senator(models.Model):
+    """A U.S. senator, current or former, identified by the Bioguide id."""
+
+    class Party(models.TextChoices):
+        DEMOCRAT = "D", "Democrat"
+        REPUBLICAN = "R", "Republican"
+        INDEPENDENT = "I", "Independent"
+
+    bioguide_id = models.CharField(
+        "Bioguide ID",
+        max_length=7,
+        unique=True,
+        validators=[RegexValidator(BIOGUIDE_RE, "A Bioguide ID is a capital letter and six digits, "
+                                   "e.g. K000367.")],
+        help_text="From bioguide.congress.gov, e.g. K000367.",
+    )
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    official_full_name = models.CharField(max_length=200, blank=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    party = models.CharField(max_length=1, choices=Party.choices)
+    state = models.CharField(max_length=2, choices=State.choices)
+    photo = models.ImageField(upload_to="senators/", blank=True)
+    website = models.URLField(blank=True)
+    term_start = models.DateField(null=True, blank=True)
+    term_end = models.DateField(null=True, blank=True)
+    in_office = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(bioguide_id__regex=BIOGUIDE_RE), name="senator_bioguide_id_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(term_end__isnull=True)
+                | Q(term_start__isnull=True)
+                | Q(term_end__gte=models.F("term_start")),
+                name="senator_term_ends_after_start",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.party_state})"
+
+    def get_absolute_url(self):
+        return reverse("people:senator", kwargs={"slug": self.slug})
+
+    @property
+    def name(self):
+        return self.official_full_name or f"{self.first_name} {self.last_name}"
+
+    @property
+    def party_state(self):
+        """"D-MN", as the Senate writes it."""
+        return f"{self.party}-{self.state}"
+
+    @property
+    def title(self):
+        return "Sen." if self.in_office else "Former Sen."
+
+
+class Organization(models.Model):
+    """An organization a release names: a nonprofit, an agency, a company..."""
+
+    class Kind(models.TextChoices):
+        NONPROFIT = "nonprofit", "Nonprofit"
+        GOVERNMENT_AGENCY = "government_agency", "Government agency"
+        INTERNATIONAL_BODY = "international_body", "International body"
+        COMPANY = "company", "Company"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    website = models.URLField(blank=True)
+    description = models.TextField(blank=True)
+    wikidata_id = models.CharField(
+        "Wikidata ID",
+        max_length=20,
+        blank=True,
+        validators=[RegexValidator(WIKIDATA_RE, "A Wikidata ID looks like Q1065.")],
+    )
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(wikidata_id="") | Q(wikidata_id__regex=WIKIDATA_RE),
+                name="organization_wikidata_id_format",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("people:organization", kwargs={"slug": self.slug})
+
+    @property
+    def wikidata_url(self):
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""

@@ -1,0 +1,61 @@
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, render
+
+from releases.listing import paginate
+from releases.models import Legislation, Quote, Release
+
+from .models import Organization, Senator
+
+
+def senator_list(request):
+    senators = Senator.objects.annotate(
+        release_count=Count(
+            "releasesenator",
+            filter=Q(releasesenator__release__in=Release.objects.published()),
+        )
+    ).order_by("-in_office", "last_name", "first_name")
+    return render(request, "people/senator_list.html", {"senators": senators})
+
+
+def senator_detail(request, slug):
+    """A senator's releases (joint ones included), quotes and bills."""
+    senator = get_object_or_404(Senator, slug=slug)
+    public = Release.objects.published()
+    page = paginate(request, public.filter(senators=senator).for_listing())
+    quotes = (
+        Quote.objects.filter(senator=senator, release__in=public)
+        .select_related("release")
+        .order_by("-release__published_at", "order")[:5]
+    )
+    bills = (
+        Legislation.objects.filter(Q(sponsor=senator) | Q(cosponsors=senator))
+        .distinct()
+        .select_related("sponsor")
+        .order_by("-congress", "-introduced_on")[:20]
+    )
+    return render(
+        request,
+        "people/senator_detail.html",
+        {"senator": senator, "page_obj": page, "quotes": quotes, "bills": bills},
+    )
+
+
+def organization_list(request):
+    organizations = Organization.objects.annotate(
+        release_count=Count("releases", filter=Q(releases__in=Release.objects.published()))
+    )
+    return render(request, "people/organization_list.html", {"organizations": organizations})
+
+
+def organization_detail(request, slug):
+    organization = get_object_or_404(Organization, slug=slug)
+    page = paginate(
+        request, Release.objects.published().filter(organizations=organization).for_listing()
+    )
+    return render(
+        request,
+        "people/organization_detail.html",
+        {"organization": organization, "page_obj": page},
+    )
+
+

@@ -1,0 +1,231 @@
+import re
+from datetime import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.html import format_html
+from markdownx.widgets import AdminMarkdownxWidget
+
+from .models import EASTERN, Legislation, Quote, Release, ReleaseSenator, Topic
+from .services import release_publish, release_unpublish
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+CITATION_RE = re.compile(
+    r"^\s*(h\.?\s*r\.?|s\.?|h\.?\s*res\.?|s\.?\s*res\.?|h\.?\s*j\.?\s*res\.?|s\.?\s*j\.?\s*res\.?"
+    r"|h\.?\s*con\.?\s*res\.?|s\.?\s*con\.?\s*res\.?)\s*(\d+)\s*$",
+    re.IGNORECASE,
+)
+
+
+@admin.register(Legislation)
+class LegislationAdmin(admin.ModelAdmin):
+    list_display = ["citation_display", "title", "sponsor", "status", "introduced_on"]
+    list_filter = ["congress", "bill_type", "status"]
+    list_select_related = ["sponsor"]
+    search_fields = ["bill_id", "short_title", "official_title"]
+    autocomplete_fields = ["sponsor", "cosponsors"]
+    readonly_fields = ["bill_id"]
+    fields = [
+        ("bill_type", "number", "congress"), "bill_id", "short_title", "official_title",
+        "sponsor", "cosponsors", ("status", "introduced_on"), "summary",
+    ]  # fmt: skip
+
+    @admin.display(description="Bill", ordering="bill_id")
+    def citation_display(self, bill):
+        return str(bill)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Staff type a bill as it is cited ("S. 1733", "HR 3610"), not as its id."""
+        match = CITATION_RE.match(search_term)
+        if match:
+            bill_type = re.sub(r"[^a-z]", "", match[1].lower())
+            return queryset.filter(bill_type=bill_type, number=int(match[2])), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class IssuingSenatorFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        rows = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE") and f.cleaned_data.get("senator")
+        ]
+        if not rows:
+            raise forms.ValidationError("Name the senator who issues this release.")
+        leads = [r for r in rows if r.get("role") == ReleaseSenator.Role.LEAD]
+        if len(leads) != 1:
+            raise forms.ValidationError(
+                f"A release has exactly one lead senator; this one has {len(leads)}. "
+                "Mark the others as joint."
+            )
+
+
+class ReleaseSenatorInline(admin.TabularInline):
+    model = ReleaseSenator
+    formset = IssuingSenatorFormSet
+    autocomplete_fields = ["senator"]
+    extra = 0
+    min_num = 1
+    fields = ["senator", "role", "order"]
+    verbose_name = "issuing senator"
+    verbose_name_plural = "Issuing senators (one lead; the others join)"
+
+
+class QuoteInline(admin.StackedInline):
+    model = Quote
+    autocomplete_fields = ["senator", "speaker_organization"]
+    extra = 0
+    fields = ["text", "senator", ("speaker_name", "speaker_title", "speaker_organization"),
+              "order"]  # fmt: skip
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "text":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "cols": 90})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class ReleaseAdminForm(forms.ModelForm):
+    class Meta:
+        model = Release
+        fields = "__all__"
+        widgets = {
+            "body": AdminMarkdownxWidget,
+            "highlights": forms.Textarea(attrs={"rows": 3, "cols": 90}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("status") == Release.Status.PUBLISHED and not cleaned.get("published_at"):
+            # Publishing with no time means now; staff pick a later time for an embargo.
+            cleaned["published_at"] = timezone.now()
+        if cleaned.get("lead_image") and not cleaned.get("lead_image_alt"):
+            self.add_error("lead_image_alt", "Describe the lead image for readers who can't see it.")
+        return cleaned
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("published_at", "year", order="DESC")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            year = int(self.value())
+            start = datetime(year, 1, 1, tzinfo=EASTERN)
+            end = datetime(year + 1, 1, 1, tzinfo=EASTERN)
+            return queryset.filter(published_at__gte=start, published_at__lt=end)
+        return queryset
+
+
+@admin.register(Release)
+class ReleaseAdmin(admin.ModelAdmin):
+    form = ReleaseAdminForm
+    inlines = [ReleaseSenatorInline, QuoteInline]
+    list_display = ["title", "issued_by", "status_display", "published_eastern", "updated"]
+    list_filter = ["status", ("senators", admin.RelatedOnlyFieldListFilter), "topics", YearFilter]
+    search_fields = ["title", "body", "highlights"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topics", "legislation", "organizations"]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
+    list_per_page = 50
+    save_on_top = True
+    actions = ["publish_now", "return_to_draft"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "highlights", "dateline", "body"]}),
+        ("Publication", {
+            "fields": [("status", "published_at")],
+            "description": "Times are Eastern Time (America/New_York). Publish with a future "
+                           "time to embargo a release: it goes live at that moment.",
+        }),
+        ("About", {"fields": ["topics", "legislation", "organizations"]}),
+        ("Lead image", {"fields": ["lead_image", "lead_image_alt", "lead_image_caption"],
+                        "classes": ["collapse"]}),
+        ("History", {"fields": [("created_at", "created_by"), ("updated_at", "updated_by")],
+                     "classes": ["collapse"]}),
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("updated_by")
+            .prefetch_related(
+                Prefetch(
+                    "releasesenator_set",
+                    queryset=ReleaseSenator.objects.select_related("senator"),
+                    to_attr="issuers",
+                )
+            )
+        )
+
+    @admin.display(description="Senators")
+    def issued_by(self, release):
+        return ", ".join(
+            f"{i.senator.last_name} ({i.senator.party_state})" for i in release.issuers
+        )
+
+    @admin.display(description="Status", ordering="status")
+    def status_display(self, release):
+        if release.is_embargoed():
+            return format_html('<span title="Embargoed">Scheduled</span>')
+        return release.get_status_display()
+
+    @admin.display(description="Publication (ET)", ordering="published_at")
+    def published_eastern(self, release):
+        if not release.published_at:
+            return "—"
+        return timezone.localtime(release.published_at, EASTERN).strftime("%b %-d, %Y %-I:%M %p %Z")
+
+    @admin.display(description="Last change", ordering="updated_at")
+    def updated(self, release):
+        when = timezone.localtime(release.updated_at, EASTERN).strftime("%b %-d %-I:%M %p")
+        return f"{when} by {release.updated_by}" if release.updated_by else when
+
+    def view_on_site(self, release):
+        return release.get_absolute_url() if release.is_public() else None
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ReleaseSenator:
+            return super().save_formset(request, form, formset, change)
+        # The database allows one lead per release at any moment, so demote before promoting.
+        rows = formset.save(commit=False)
+        for row in formset.deleted_objects:
+            row.delete()
+        for row in sorted(rows, key=lambda r: r.role == ReleaseSenator.Role.LEAD):
+            row.save()
+        formset.save_m2m()
+
+    @admin.action(description="Publish selected releases now")
+    def publish_now(self, request, queryset):
+        published = 0
+        for release in queryset:
+            if not release.is_public():
+                release_publish(release=release, by=request.user, at=timezone.now())
+                published += 1
+        self.message_user(request, f"Published {published} release(s).", messages.SUCCESS)
+
+    @admin.action(description="Return selected releases to draft")
+    def return_to_draft(self, request, queryset):
+        for release in queryset:
+            release_unpublish(release=release, by=request.user)
+        self.message_user(request, f"{len(queryset)} release(s) returned to draft.")

@@ -1,0 +1,92 @@
+"""The public list's filters: repeat a parameter for OR, combine parameters for AND."""
+
+from datetime import datetime
+
+import django_filters
+from django.db.models import Q
+
+from people.models import Organization, Senator
+
+from .models import EASTERN, Legislation, Release, ReleaseSenator, Topic
+
+
+class ReleaseFilterSet(django_filters.FilterSet):
+    senator = django_filters.ModelMultipleChoiceFilter(
+        queryset=Senator.objects.all(), to_field_name="slug", method="filter_senator"
+    )
+    topic = django_filters.ModelMultipleChoiceFilter(
+        field_name="topics", queryset=Topic.objects.all(), to_field_name="slug",
+        method="filter_related",
+    )
+    legislation = django_filters.ModelMultipleChoiceFilter(
+        field_name="legislation", queryset=Legislation.objects.all(), to_field_name="bill_id",
+        method="filter_related",
+    )
+    organization = django_filters.ModelMultipleChoiceFilter(
+        field_name="organizations", queryset=Organization.objects.all(), to_field_name="slug",
+        method="filter_related",
+    )  # fmt: skip
+    year = django_filters.MultipleChoiceFilter(method="filter_year")
+    q = django_filters.CharFilter(method="filter_text", max_length=200)
+
+    class Meta:
+        model = Release
+        fields = ["senator", "topic", "legislation", "organization", "year", "q"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any plausible year; an out-of-range one is reported and ignored, never a 500.
+        self.filters["year"].extra["choices"] = [(str(y), str(y)) for y in range(1789, 2101)]
+        self.form.fields["year"].choices = self.filters["year"].extra["choices"]
+
+    # Subqueries rather than joins: a joint release matched twice still appears once,
+    # with no DISTINCT over the whole list.
+    def filter_senator(self, queryset, name, value):
+        if not value:
+            return queryset
+        ids = ReleaseSenator.objects.filter(senator__in=value).values("release_id")
+        return queryset.filter(pk__in=ids)
+
+    def filter_related(self, queryset, name, value):
+        if not value:
+            return queryset
+        field = Release._meta.get_field(name)
+        target = field.related_model._meta.model_name
+        ids = field.remote_field.through.objects.filter(**{f"{target}__in": value})
+        return queryset.filter(pk__in=ids.values("release_id"))
+
+    def filter_year(self, queryset, name, value):
+        if not value:
+            return queryset
+        # Ranges on published_at (not EXTRACT) so the index serves them.
+        condition = Q()
+        for year in sorted({int(v) for v in value}):
+            condition |= Q(
+                published_at__gte=datetime(year, 1, 1, tzinfo=EASTERN),
+                published_at__lt=datetime(year + 1, 1, 1, tzinfo=EASTERN),
+            )
+        return queryset.filter(condition)
+
+    def filter_text(self, queryset, name, value):
+        words = value.split()[:10]
+        for word in words:
+            queryset = queryset.filter(
+                Q(title__icontains=word) | Q(highlights__icontains=word) | Q(body__icontains=word)
+            )
+        return queryset
+
+
+
+
+
+def ignored_parameters(filterset):
+    """What the visitor asked for that we could not use, as readable sentences."""
+    labels = {"q": "search", "legislation": "bill"}
+    messages = []
+    for name in filterset.form.errors:
+        values = ", ".join(filterset.data.getlist(name)) or "(empty)"
+        messages.append(
+            f"We ignored {labels.get(name, name)} “{values}”: no such {labels.get(name, name)}."
+        )
+    return messages
+
