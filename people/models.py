@@ -21,8 +21,11 @@ class Senator(models.Model):
         "Bioguide ID",
         max_length=7,
         unique=True,
-        validators=[RegexValidator(BIOGUIDE_RE, "A Bioguide ID is a capital letter and six digits, "
-                                   "e.g. K000367.")],
+        validators=[
+            RegexValidator(
+                BIOGUIDE_RE, "A Bioguide ID is a capital letter and six digits, e.g. K000367."
+            )
+        ],
         help_text="From bioguide.congress.gov, e.g. K000367.",
     )
     first_name = models.CharField(max_length=100)
@@ -64,7 +67,7 @@ class Senator(models.Model):
 
     @property
     def party_state(self):
-        """"D-MN", as the Senate writes it."""
+        """ "D-MN", as the Senate writes it."""
         return f"{self.party}-{self.state}"
 
     @property

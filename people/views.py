@@ -57,5 +57,3 @@ def organization_detail(request, slug):
         "people/organization_detail.html",
         {"organization": organization, "page_obj": page},
     )
-
-

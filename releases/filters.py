@@ -15,11 +15,15 @@ class ReleaseFilterSet(django_filters.FilterSet):
         queryset=Senator.objects.all(), to_field_name="slug", method="filter_senator"
     )
     topic = django_filters.ModelMultipleChoiceFilter(
-        field_name="topics", queryset=Topic.objects.all(), to_field_name="slug",
+        field_name="topics",
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
         method="filter_related",
     )
     legislation = django_filters.ModelMultipleChoiceFilter(
-        field_name="legislation", queryset=Legislation.objects.all(), to_field_name="bill_id",
+        field_name="legislation",
+        queryset=Legislation.objects.all(),
+        to_field_name="bill_id",
         method="filter_related",
     )
     organization = django_filters.ModelMultipleChoiceFilter(
@@ -76,9 +80,6 @@ class ReleaseFilterSet(django_filters.FilterSet):
         return queryset
 
 
-
-
-
 def ignored_parameters(filterset):
     """What the visitor asked for that we could not use, as readable sentences."""
     labels = {"q": "search", "legislation": "bill"}
@@ -89,4 +90,3 @@ def ignored_parameters(filterset):
             f"We ignored {labels.get(name, name)} “{values}”: no such {labels.get(name, name)}."
         )
     return messages
-

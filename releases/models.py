@@ -104,7 +104,7 @@ class Legislation(models.Model):
 
     @property
     def citation(self):
-        """"S. 1733", as a bill is cited in prose."""
+        """ "S. 1733", as a bill is cited in prose."""
         return f"{self.get_bill_type_display()} {self.number}"
 
     @property
@@ -333,7 +333,7 @@ class Quote(models.Model):
 
     @property
     def attribution(self):
-        """"Amy Klobuchar (D-MN)" or "Jane Doe, Director, Example Center"."""
+        """ "Amy Klobuchar (D-MN)" or "Jane Doe, Director, Example Center"."""
         if self.senator_id:
             return str(self.senator)
         parts = [self.speaker_name, self.speaker_title]

@@ -158,9 +158,7 @@ def legislation_detail(request, bill_id):
     if bill_id != bill.bill_id:
         return redirect(bill, permanent=True)
     page = paginate(request, Release.objects.published().filter(legislation=bill).for_listing())
-    return render(
-        request, "releases/legislation_detail.html", {"bill": bill, "page_obj": page}
-    )
+    return render(request, "releases/legislation_detail.html", {"bill": bill, "page_obj": page})
 
 
 def home(request):
