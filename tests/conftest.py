@@ -1,4 +1,8 @@
+import os
+
 import pytest
+
+from tests.browser import browser_page  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(autouse=True)
@@ -9,3 +13,14 @@ def _plain_static_storage(settings, tmp_path):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI nothing may be skipped: a skipped browser or database test fails the run."""
+    if not os.environ.get("CI") or exitstatus != 0:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(f"CI: {len(skipped)} test(s) skipped; in CI that is a failure.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
