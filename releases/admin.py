@@ -150,6 +150,9 @@ class ReleaseAdmin(admin.ModelAdmin):
     list_per_page = 50
     save_on_top = True
     actions = ["publish_now", "return_to_draft"]
+
+    class Media:
+        css = {"all": ["newsroom_admin/release.css"]}
     fieldsets = [
         (None, {"fields": ["title", "slug", "highlights", "dateline", "body"]}),
         ("Publication", {
@@ -187,7 +190,7 @@ class ReleaseAdmin(admin.ModelAdmin):
     @admin.display(description="Status", ordering="status")
     def status_display(self, release):
         if release.is_embargoed():
-            return format_html('<span title="Embargoed">Scheduled</span>')
+            return format_html('<span title="{}">{}</span>', "Embargoed", "Scheduled")
         return release.get_status_display()
 
     @admin.display(description="Publication (ET)", ordering="published_at")
