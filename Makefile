@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 	  rm -rf $(VENV); $$py -m venv $(VENV); \
 	fi
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet ".[dev]"
 	@touch $@
 
 install: $(VENV)/.installed

@@ -70,8 +70,20 @@ class IssuingSenatorFormSet(forms.BaseInlineFormSet):
             )
 
 
+class IssuingSenatorForm(forms.ModelForm):
+    def validate_constraints(self):
+        # One lead per release is checked across the submitted rows by the formset. Checked
+        # row by row against the stored rows, it would forbid moving the lead to another
+        # senator in one save; save_formset demotes before it promotes, so the database agrees.
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions() | {"role"})
+        except forms.ValidationError as e:
+            self._update_errors(e)
+
+
 class ReleaseSenatorInline(admin.TabularInline):
     model = ReleaseSenator
+    form = IssuingSenatorForm
     formset = IssuingSenatorFormSet
     autocomplete_fields = ["senator"]
     extra = 0
@@ -153,6 +165,7 @@ class ReleaseAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["newsroom_admin/release.css"]}
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "highlights", "dateline", "body"]}),
         ("Publication", {

@@ -113,6 +113,13 @@ def year_counts(base):
         yield str(r["year"]), str(r["year"]), r["n"]
 
 
+def _label(chosen):
+    """A chosen value's label, as the counting functions above write it."""
+    if isinstance(chosen, Legislation):
+        return f"{chosen.citation} ({ordinal(chosen.congress)})"
+    return str(chosen)  # "Amy Klobuchar (D-MN)", a topic's or organization's name, a year
+
+
 # (parameter, heading, counting function, attribute that identifies a selected value)
 FACETS = [
     ("senator", "Senator", senator_counts, "slug"),
@@ -133,5 +140,12 @@ def build_facets(filterset, base, url_for):
             facet.choices.append(
                 Choice(value, text, count, value in selected, url_for(name, value))
             )
+        # A chosen value the other filters leave with no release must stay on show, ticked,
+        # or the visitor could neither see nor undo it.
+        listed = {choice.value for choice in facet.choices}
+        for chosen in filterset.form.cleaned_data.get(name) or []:
+            value = getattr(chosen, attr) if attr else str(chosen)
+            if value not in listed:
+                facet.choices.append(Choice(value, _label(chosen), 0, True, url_for(name, value)))
         facets.append(facet)
     return facets

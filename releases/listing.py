@@ -22,3 +22,12 @@ def querystring_toggle(query, name, value):
     query.setlist(name, values)
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+def querystring_without(query, name):
+    """The query string with every value of `name` removed, back on page 1."""
+    query = query.copy()
+    query.pop(name, None)
+    query.pop("page", None)
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"

@@ -9,7 +9,7 @@ from people.models import Senator
 
 from . import facets as facet_lib
 from .filters import ReleaseFilterSet, ignored_parameters
-from .listing import paginate, querystring_toggle
+from .listing import paginate, querystring_toggle, querystring_without
 from .models import EASTERN, Legislation, Quote, Release, ReleaseSenator, Topic
 
 MONTHS = [
@@ -55,7 +55,8 @@ def release_list(request, year=None, month=None):
     ]
     q = filterset.form.cleaned_data.get("q")
     if q:
-        chips.append({"label": f"Search: {q}", "url": querystring_toggle(request.GET, "q", q)})
+        # The raw value may differ from the cleaned one (spaces), so drop the parameter.
+        chips.append({"label": f"Search: {q}", "url": querystring_without(request.GET, "q")})
     return render(
         request,
         "releases/release_list.html",
