@@ -33,7 +33,7 @@ demo: install
 	$(PY) manage.py load_demo
 
 admin: install
-	$(PY) manage.py ensure_local_admin
+	$(PY) manage.py ensure_local_admin --url http://$(HOST):$(PORT)/admin/
 
 run: demo admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)

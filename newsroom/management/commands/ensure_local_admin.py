@@ -10,8 +10,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/admin/")
 
-    def handle(self, *args, username, **options):
+    def handle(self, *args, username, url, **options):
         if not settings.DEBUG:
             raise CommandError("Refusing to reset an admin password with DJANGO_DEBUG=0.")
         password = secrets.token_urlsafe(12)
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n  Local admin login ({'created' if created else 'password reset'}):\n"
-                f"    http://127.0.0.1:8000/admin/\n"
+                f"    {url}\n"
                 f"    username: {username}\n"
                 f"    password: {password}\n"
             )
