@@ -3,8 +3,9 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import TemplateView
-from markdownx.views import ImageUploadView, MarkdownifyView
+from markdownx.views import MarkdownifyView
 
+from releases.uploads import VerifiedImageUploadView
 from releases.views import home
 
 from .auth import staff_only
@@ -24,7 +25,11 @@ urlpatterns = [
         staff_only(MarkdownifyView.as_view()),
         name="markdownx_markdownify",
     ),
-    path("markdownx/upload/", staff_only(ImageUploadView.as_view()), name="markdownx_upload"),
+    path(
+        "markdownx/upload/",
+        staff_only(VerifiedImageUploadView.as_view()),
+        name="markdownx_upload",
+    ),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from .states import State
 
-BIOGUIDE_RE = r"^[A-Z][0-9]{6}$"
-WIKIDATA_RE = r"^Q[1-9][0-9]*$"
+BIOGUIDE_RE = r"^[A-Z][0-9]{6}\Z"
+WIKIDATA_RE = r"^Q[1-9][0-9]*\Z"
 
 
 class Senator(models.Model):

@@ -22,5 +22,7 @@ def pytest_sessionfinish(session, exitstatus):
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     skipped = reporter.stats.get("skipped", []) if reporter else []
     if skipped:
-        reporter.write_line(f"CI: {len(skipped)} test(s) skipped; in CI that is a failure.", red=True)
+        reporter.write_line(
+            f"CI: {len(skipped)} test(s) skipped; in CI that is a failure.", red=True
+        )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
