@@ -10,23 +10,47 @@ from people.models import Organization, Senator
 from .models import EASTERN, Legislation, Release, ReleaseSenator, Topic
 
 
+class LenientModelMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """Keeps the values that name something and remembers the rest in `unknown`.
+
+    Django's field rejects the whole parameter for one bad value, so
+    `?topic=trafficking&topic=nope` would drop the good topic too.
+    """
+
+    unknown = ()
+
+    def _check_values(self, value):
+        key = self.to_field_name or "pk"
+        value = [str(v) for v in dict.fromkeys(value) if v not in (None, "")]
+        # A NUL byte or an absurd length can't name anything (and PostgreSQL refuses NULs).
+        plausible = [v for v in value if "\x00" not in v and len(v) <= 200]
+        objects = list(self.queryset.filter(**{f"{key}__in": plausible})) if plausible else []
+        found = {str(getattr(o, key)) for o in objects}
+        self.unknown = [v for v in value if v not in found]
+        return objects
+
+
+class LenientModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = LenientModelMultipleChoiceField
+
+
 class ReleaseFilterSet(django_filters.FilterSet):
-    senator = django_filters.ModelMultipleChoiceFilter(
+    senator = LenientModelMultipleChoiceFilter(
         queryset=Senator.objects.all(), to_field_name="slug", method="filter_senator"
     )
-    topic = django_filters.ModelMultipleChoiceFilter(
+    topic = LenientModelMultipleChoiceFilter(
         field_name="topics",
         queryset=Topic.objects.all(),
         to_field_name="slug",
         method="filter_related",
     )
-    legislation = django_filters.ModelMultipleChoiceFilter(
+    legislation = LenientModelMultipleChoiceFilter(
         field_name="legislation",
         queryset=Legislation.objects.all(),
         to_field_name="bill_id",
         method="filter_related",
     )
-    organization = django_filters.ModelMultipleChoiceFilter(
+    organization = LenientModelMultipleChoiceFilter(
         field_name="organizations", queryset=Organization.objects.all(), to_field_name="slug",
         method="filter_related",
     )  # fmt: skip
@@ -83,10 +107,13 @@ class ReleaseFilterSet(django_filters.FilterSet):
 def ignored_parameters(filterset):
     """What the visitor asked for that we could not use, as readable sentences."""
     labels = {"q": "search", "legislation": "bill"}
+    ignored = {name: filterset.data.getlist(name) for name in filterset.form.errors}
+    for name, field in filterset.form.fields.items():
+        if getattr(field, "unknown", None) and name not in ignored:
+            ignored[name] = field.unknown
     messages = []
-    for name in filterset.form.errors:
-        values = ", ".join(filterset.data.getlist(name)) or "(empty)"
-        messages.append(
-            f"We ignored {labels.get(name, name)} “{values}”: no such {labels.get(name, name)}."
-        )
+    for name, values in ignored.items():
+        label = labels.get(name, name)
+        shown = ", ".join(f"“{v}”" for v in values) or "(empty)"
+        messages.append(f"We ignored {label} {shown}: no such {label}.")
     return messages
