@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
 
@@ -33,4 +34,8 @@ def browser_page(live_server):
             yield page
         finally:
             browser.close()
+            # Inside Playwright's event loop the ORM keeps a connection of its own (asgiref
+            # locals follow the async context); close it, or PostgreSQL cannot drop the
+            # test database at the end of the run.
+            connections.close_all()
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
