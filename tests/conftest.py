@@ -5,15 +5,6 @@ import pytest
 from tests.browser import browser_page  # noqa: F401  (a fixture)
 
 
-def pytest_configure(config):
-    """No persistent connections in tests: the live server's request threads would keep
-    theirs open and stop PostgreSQL from dropping the test database afterwards."""
-    from django.conf import settings
-
-    for database in settings.DATABASES.values():
-        database["CONN_MAX_AGE"] = 0
-
-
 @pytest.fixture(autouse=True)
 def _plain_static_storage(settings, tmp_path):
     """Tests render templates without running collectstatic, and write media to a temp dir."""
