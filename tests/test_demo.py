@@ -3,6 +3,7 @@
 import re
 from datetime import date
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from people.models import Organization, Senator
+from releases import demo as demo_content
 from releases.models import EASTERN, Legislation, Quote, Release, ReleaseSenator, Topic
 
 pytestmark = pytest.mark.django_db
@@ -193,3 +195,23 @@ def test_ensure_local_admin_refuses_without_debug(settings):
     with pytest.raises(CommandError, match="DJANGO_DEBUG=0"):
         call_command("ensure_local_admin", stdout=StringIO())
     assert not get_user_model().objects.filter(username="admin").exists()
+
+
+SAMPLE = (
+    Path(__file__).resolve().parent.parent.parent
+    / "shared/data/releases/klobuchar-heitkamp-sex-trafficking-2014.txt"
+)
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="../shared/data is not beside this checkout")
+def test_demo_content_is_the_sample_release_word_for_word():
+    """The shipped demo copies the sample; every paragraph of it is in the original."""
+    original = " ".join(SAMPLE.read_text(encoding="utf-8").split())
+    for highlight in demo_content.HIGHLIGHTS.splitlines():
+        assert highlight in original
+    assert f"{demo_content.DATELINE} – {demo_content.BODY.split(chr(10))[0]}" in original
+    for paragraph in demo_content.BODY.split("\n\n")[1:]:
+        assert paragraph in original
+    for _, text in demo_content.QUOTES:
+        first_sentence = text.split(". ")[0].rstrip(".")
+        assert f"“{first_sentence}," in original
