@@ -52,11 +52,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "django_filters",
     "markdownx",
+    "modelsearch",
     "newsroom",
     "people",
     "releases",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files, no CDN
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -146,6 +152,42 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp"]
 MARKDOWNX_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
 MARKDOWNX_MEDIA_PATH = "uploads/"
 MARKDOWNX_SERVER_CALL_LATENCY = 400
+
+# Full-text search: the database by default (SQLite FTS5 or PostgreSQL full-text search);
+# SEARCH_BACKEND=modelsearch.backends.elasticsearch8 (or opensearch2, ...) with SEARCH_URLS
+# for an installation that outgrows its database.
+MODELSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": os.environ.get("SEARCH_BACKEND", "newsroom.search_backend"),
+        **(
+            {"URLS": env_list("SEARCH_URLS"), "INDEX": os.environ.get("SEARCH_INDEX", "newsroom")}
+            if os.environ.get("SEARCH_URLS")
+            else {}
+        ),
+    }
+}
+
+# The read-only JSON API at /api/v1/ (api/): public data only, so no authentication, no
+# sessions; JSON whatever the Accept header; the schema and docs by drf-spectacular.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{NEWSROOM_NAME} API",
+    "DESCRIPTION": "Read-only press releases of U.S. senators, with their senators, quotes, "
+    "topics, bills and organizations. Public releases only.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 LOGGING = {
     "version": 1,

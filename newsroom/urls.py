@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 from markdownx.views import MarkdownifyView
@@ -9,6 +10,7 @@ from releases.uploads import VerifiedImageUploadView
 from releases.views import home
 
 from .auth import staff_only
+from .sitemaps import SITEMAPS
 
 admin.site.site_header = f"{settings.NEWSROOM_NAME} — staff"
 admin.site.site_title = settings.NEWSROOM_NAME
@@ -19,6 +21,7 @@ urlpatterns = [
     path("", include("releases.urls")),
     path("", include("people.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     # markdownx leaves its endpoints open to anyone; here they are for logged-in staff only.
     path(
         "markdownx/markdownify/",
@@ -30,6 +33,7 @@ urlpatterns = [
         staff_only(VerifiedImageUploadView.as_view()),
         name="markdownx_upload",
     ),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

@@ -17,6 +17,8 @@ class SenatorAdmin(admin.ModelAdmin):
                            "slug"]}),
         ("Office", {"fields": [("party", "state"), ("term_start", "term_end"), "in_office",
                                "website"]}),
+        ("Official accounts", {"fields": [("twitter", "facebook"), ("youtube", "instagram"),
+                                          "mastodon"], "classes": ["collapse"]}),
         ("Photo", {"fields": ["photo", "thumbnail"]}),
     ]  # fmt: skip
 

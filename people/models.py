@@ -1,3 +1,5 @@
+import re
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -39,6 +41,16 @@ class Senator(models.Model):
     term_start = models.DateField(null=True, blank=True)
     term_end = models.DateField(null=True, blank=True)
     in_office = models.BooleanField(default=True)
+    # Official (not campaign) accounts, as unitedstates/congress-legislators lists them.
+    twitter = models.CharField("X (Twitter) handle", max_length=50, blank=True)
+    facebook = models.CharField("Facebook page", max_length=100, blank=True)
+    youtube = models.CharField(
+        "YouTube channel", max_length=100, blank=True, help_text="A channel id (UC…) or user name."
+    )
+    instagram = models.CharField("Instagram handle", max_length=50, blank=True)
+    mastodon = models.CharField(
+        "Mastodon account", max_length=100, blank=True, help_text="@user@server"
+    )
 
     class Meta:
         ordering = ["last_name", "first_name"]
@@ -73,6 +85,24 @@ class Senator(models.Model):
     @property
     def title(self):
         return "Sen." if self.in_office else "Former Sen."
+
+    @property
+    def official_accounts(self):
+        """The senator's official social accounts, as (label, address) pairs."""
+        accounts = []
+        if self.twitter:
+            accounts.append(("X", f"https://x.com/{self.twitter}"))
+        if self.facebook:
+            accounts.append(("Facebook", f"https://www.facebook.com/{self.facebook}"))
+        if self.youtube:
+            kind = "channel" if re.fullmatch(r"UC[\w-]{22}", self.youtube) else "user"
+            accounts.append(("YouTube", f"https://www.youtube.com/{kind}/{self.youtube}"))
+        if self.instagram:
+            accounts.append(("Instagram", f"https://www.instagram.com/{self.instagram}"))
+        user, _, server = self.mastodon.lstrip("@").partition("@")
+        if user and server:
+            accounts.append(("Mastodon", f"https://{server}/@{user}"))
+        return accounts
 
 
 class Organization(models.Model):

@@ -1,6 +1,7 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
+from releases.feeds import feed_links
 from releases.listing import paginate
 from releases.models import Legislation, Quote, Release
 
@@ -36,7 +37,13 @@ def senator_detail(request, slug):
     return render(
         request,
         "people/senator_detail.html",
-        {"senator": senator, "page_obj": page, "quotes": quotes, "bills": bills},
+        {
+            "senator": senator,
+            "page_obj": page,
+            "quotes": quotes,
+            "bills": bills,
+            "feeds": feed_links({"senator": [senator]}),
+        },
     )
 
 
@@ -55,5 +62,9 @@ def organization_detail(request, slug):
     return render(
         request,
         "people/organization_detail.html",
-        {"organization": organization, "page_obj": page},
+        {
+            "organization": organization,
+            "page_obj": page,
+            "feeds": feed_links({"organization": [organization]}),
+        },
     )

@@ -8,8 +8,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 from markdownx.widgets import AdminMarkdownxWidget
 
+from .admin_paste import paste_urls
+from .citations import release_citations
 from .models import EASTERN, Legislation, Quote, Release, ReleaseSenator, Topic
 from .services import release_publish, release_unpublish
+from .signals import reindex_once
 
 
 @admin.register(Topic)
@@ -107,6 +110,15 @@ class QuoteInline(admin.StackedInline):
 
 
 class ReleaseAdminForm(forms.ModelForm):
+    cited_bills = forms.ModelMultipleChoiceField(
+        queryset=Legislation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Bills cited in the text",
+        help_text="Bills the title, highlights or body cite (“S. 1733”, “H.R. 3610”) that are "
+        "not linked yet. Tick to link them. Found when the release is saved.",
+    )
+
     class Meta:
         model = Release
         fields = [
@@ -118,6 +130,22 @@ class ReleaseAdminForm(forms.ModelForm):
             "body": AdminMarkdownxWidget,
             "highlights": forms.Textarea(attrs={"rows": 3, "cols": 90}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "cited_bills" not in self.fields or not self.instance.pk:
+            return
+        citations = release_citations(self.instance)
+        linked = set(self.instance.legislation.values_list("pk", flat=True))
+        offered = [c.bill.pk for c in citations if c.bill and c.bill.pk not in linked]
+        self.fields["cited_bills"].queryset = Legislation.objects.filter(pk__in=offered)
+        missing = [c.text for c in citations if c.bill is None]
+        if missing:
+            self.fields["cited_bills"].help_text += (
+                " Cited but not in the newsroom yet (add under Legislation): "
+                + "; ".join(missing)
+                + "."
+            )
 
     def clean(self):
         cleaned = super().clean()
@@ -173,12 +201,15 @@ class ReleaseAdmin(admin.ModelAdmin):
             "description": "Times are Eastern Time (America/New_York). Publish with a future "
                            "time to embargo a release: it goes live at that moment.",
         }),
-        ("About", {"fields": ["topics", "legislation", "organizations"]}),
+        ("About", {"fields": ["topics", "legislation", "cited_bills", "organizations"]}),
         ("Lead image", {"fields": ["lead_image", "lead_image_alt", "lead_image_caption"],
                         "classes": ["collapse"]}),
         ("History", {"fields": [("created_at", "created_by"), ("updated_at", "updated_by")],
                      "classes": ["collapse"]}),
     ]  # fmt: skip
+
+    def get_urls(self):
+        return paste_urls(self) + super().get_urls()  # "Paste a release" (admin_paste.py)
 
     def get_queryset(self, request):
         return (
@@ -225,6 +256,16 @@ class ReleaseAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, *args, **kwargs):
+        # The release, its senators, quotes and links are saved one by one; index it once.
+        with reindex_once():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if cited := form.cleaned_data.get("cited_bills"):
+            form.instance.legislation.add(*cited)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ReleaseSenator:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from people.models import Organization, Senator
 
 from .models import EASTERN, Legislation, Release, ReleaseSenator, Topic
+from .search import search
 
 
 class LenientModelMultipleChoiceField(django_filters.fields.ModelMultipleChoiceField):
@@ -35,6 +36,9 @@ class LenientModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter)
 
 
 class ReleaseFilterSet(django_filters.FilterSet):
+    # First: the search runs on the published queryset, before the other filters narrow it
+    # with subqueries the search index knows nothing of.
+    q = django_filters.CharFilter(method="filter_text", max_length=200)
     senator = LenientModelMultipleChoiceFilter(
         queryset=Senator.objects.all(), to_field_name="slug", method="filter_senator"
     )
@@ -55,11 +59,10 @@ class ReleaseFilterSet(django_filters.FilterSet):
         method="filter_related",
     )  # fmt: skip
     year = django_filters.MultipleChoiceFilter(method="filter_year")
-    q = django_filters.CharFilter(method="filter_text", max_length=200)
 
     class Meta:
         model = Release
-        fields = ["senator", "topic", "legislation", "organization", "year", "q"]
+        fields = ["q", "senator", "topic", "legislation", "organization", "year"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,12 +99,7 @@ class ReleaseFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_text(self, queryset, name, value):
-        words = value.split()[:10]
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__icontains=word) | Q(highlights__icontains=word) | Q(body__icontains=word)
-            )
-        return queryset
+        return search(queryset, value)
 
 
 def ignored_parameters(filterset):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
+from modelsearch import index
 
 from people.models import Organization, Senator
 
@@ -111,6 +112,16 @@ class Legislation(models.Model):
     def title(self):
         return self.short_title or self.official_title
 
+    def citation_forms(self):
+        """The ways people write this bill, for search: "S. 1733", "S1733", "s1733-113"."""
+        prefix = self.get_bill_type_display()
+        compact = prefix.replace(".", "")
+        n, congress = self.number, self.congress
+        return (
+            f"{prefix} {n} {compact} {n} {compact}{n} {self.bill_id} {compact}{n} {congress} "
+            f"{ordinal(congress)} Congress"
+        )
+
     @property
     def congress_gov_url(self):
         return (
@@ -149,7 +160,7 @@ class ReleaseQuerySet(models.QuerySet):
         )
 
 
-class Release(models.Model):
+class Release(index.Indexed, models.Model):
     """A press release issued by one or more senators."""
 
     class Status(models.TextChoices):
@@ -198,8 +209,37 @@ class Release(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
+    # Set by `import_releases` and the admin's paste view: a hash of where the text came from,
+    # so importing the same file again updates its draft instead of adding another.
+    import_key = models.CharField(max_length=64, blank=True, db_index=True)
 
     objects = ReleaseQuerySet.as_manager()
+
+    # Full-text search (modelsearch: SQLite FTS5, PostgreSQL full-text search, or
+    # Elasticsearch/OpenSearch by settings). The filter fields are those the publication
+    # rule and the archives filter on before searching.
+    search_fields = [
+        index.SearchField("title", boost=5),
+        index.SearchField("highlights", boost=2),
+        index.SearchField("body"),
+        index.SearchField("dateline"),
+        index.RelatedFields("senators", [
+            index.SearchField("first_name"), index.SearchField("last_name", boost=2),
+            index.SearchField("official_full_name"),
+        ]),
+        index.RelatedFields("topics", [index.SearchField("name", boost=2)]),
+        index.RelatedFields("organizations", [index.SearchField("name")]),
+        index.RelatedFields("legislation", [
+            index.SearchField("short_title", boost=2), index.SearchField("official_title"),
+            index.SearchField("citation_forms"),
+        ]),
+        index.RelatedFields("quotes", [index.SearchField("text")]),
+        index.FilterField("status"),
+        index.FilterField("published_at"),
+    ]  # fmt: skip
+    # releases/signals.py reindexes a release itself, so that an import or the admin, which
+    # write a release and then its senators, quotes and links, can do it once at the end.
+    search_auto_update = False
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -297,7 +337,7 @@ class ReleaseSenator(models.Model):
         return f"{self.senator} ({self.get_role_display()})"
 
 
-class Quote(models.Model):
+class Quote(index.Indexed, models.Model):
     """A quote in a release, spoken by a senator or by a named person."""
 
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="quotes")
@@ -311,6 +351,16 @@ class Quote(models.Model):
     )
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+
+    search_fields = [
+        index.SearchField("text"),
+        index.SearchField("speaker_name"),
+        index.RelatedFields("senator", [
+            index.SearchField("first_name"), index.SearchField("last_name"),
+        ]),
+        index.FilterField("release"),
+        index.FilterField("senator"),
+    ]  # fmt: skip
 
     class Meta:
         ordering = ["order", "id"]
@@ -326,6 +376,10 @@ class Quote(models.Model):
 
     def __str__(self):
         return f"{self.speaker}: {self.text[:60]}"
+
+    def get_absolute_url(self):
+        """The quote's permalink: its place on the release page."""
+        return f"{self.release.get_absolute_url()}#quote-{self.pk}"
 
     @property
     def speaker(self):

@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import feeds, views
+from .quotes import quote_list
 
 
 class YearConverter:
@@ -29,9 +30,12 @@ register_converter(MonthConverter, "mm")
 app_name = "releases"
 urlpatterns = [
     path("releases/", views.release_list, name="list"),
+    path("releases/feed/rss/", feeds.ReleaseFeed(), name="feed-rss"),
+    path("releases/feed/atom/", feeds.ReleaseAtomFeed(), name="feed-atom"),
     path("releases/<yyyy:year>/", views.release_list, name="archive-year"),
     path("releases/<yyyy:year>/<mm:month>/", views.release_list, name="archive-month"),
     path("releases/<yyyy:year>/<mm:month>/<slug:slug>/", views.release_detail, name="release"),
+    path("quotes/", quote_list, name="quote-list"),
     path("topics/", views.topic_list, name="topic-list"),
     path("topics/<slug:slug>/", views.topic_detail, name="topic"),
     path("legislation/", views.legislation_list, name="legislation-list"),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from people.models import Senator
 
 from . import facets as facet_lib
+from .feeds import feed_links
 from .filters import ReleaseFilterSet, ignored_parameters
 from .listing import paginate, querystring_toggle, querystring_without
 from .models import EASTERN, Legislation, Quote, Release, ReleaseSenator, Topic
@@ -57,6 +58,8 @@ def release_list(request, year=None, month=None):
     if q:
         # The raw value may differ from the cleaned one (spaces), so drop the parameter.
         chips.append({"label": f"Search: {q}", "url": querystring_without(request.GET, "q")})
+    # An archive's feed: these filters over the archive's year (a feed has no month filter).
+    feed_filters = {**filterset.form.cleaned_data, **({"year": [year]} if year else {})}
     return render(
         request,
         "releases/release_list.html",
@@ -70,6 +73,7 @@ def release_list(request, year=None, month=None):
             "q": q or "",
             "notices": ignored_parameters(filterset),
             "querystring_without_page": _without_page(request.GET),
+            "feeds": feed_links(feed_filters),
         },
     )
 
@@ -139,7 +143,11 @@ def topic_list(request):
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     page = paginate(request, Release.objects.published().filter(topics=topic).for_listing())
-    return render(request, "releases/topic_detail.html", {"topic": topic, "page_obj": page})
+    return render(
+        request,
+        "releases/topic_detail.html",
+        {"topic": topic, "page_obj": page, "feeds": feed_links({"topic": [topic]})},
+    )
 
 
 def legislation_list(request):
@@ -159,7 +167,11 @@ def legislation_detail(request, bill_id):
     if bill_id != bill.bill_id:
         return redirect(bill, permanent=True)
     page = paginate(request, Release.objects.published().filter(legislation=bill).for_listing())
-    return render(request, "releases/legislation_detail.html", {"bill": bill, "page_obj": page})
+    return render(
+        request,
+        "releases/legislation_detail.html",
+        {"bill": bill, "page_obj": page, "feeds": feed_links({"legislation": [bill]})},
+    )
 
 
 def home(request):
@@ -186,5 +198,6 @@ def home(request):
             "topics": topics,
             "senators": senators,
             "now": timezone.now(),
+            "feeds": feed_links(),
         },
     )

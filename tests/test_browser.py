@@ -64,3 +64,42 @@ def test_staff_write_quote_publish_and_find_it_filtered_by_senator(live_server, 
 
     page.goto(f"{live_server.url}/releases/?senator={other.slug}")
     assert page.get_by_role("link", name=title).count() == 0
+
+
+def test_reader_searches_filters_and_follows_the_feed_link(live_server, browser_page):
+    import feedparser
+
+    from tests.factories import ReleaseFactory
+
+    page = browser_page
+    amy = SenatorFactory(first_name="Amy", last_name="Klobuchar", slug="amy-klobuchar")
+    tina = SenatorFactory(first_name="Tina", last_name="Smith", slug="tina-smith")
+    ReleaseFactory(title="Klobuchar backs rural broadband", body="Broadband for farms.",
+                   senators=[amy])  # fmt: skip
+    ReleaseFactory(title="Smith backs broadband for tribes", body="Broadband on reservations.",
+                   senators=[tina])  # fmt: skip
+    ReleaseFactory(title="Smith honors veterans", body="Medals.", senators=[tina])
+
+    page.goto(live_server.url + "/")
+    page.fill("#site-search-q", "broadband")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_url(re.compile(r"/releases/\?q=broadband"))
+    titles = page.locator(".release-item__title").all_inner_texts()
+    assert sorted(titles) == ["Klobuchar backs rural broadband", "Smith backs broadband for tribes"]
+    assert page.locator(".release-item__summary mark").count() >= 2
+
+    # Ticking a senator applies the filter at once (progressive enhancement).
+    page.locator("input[name=senator][value=tina-smith]").check()
+    page.wait_for_url(re.compile(r"senator=tina-smith"))
+    assert page.locator(".release-item__title").all_inner_texts() == [
+        "Smith backs broadband for tribes"
+    ]
+
+    rss = page.locator('.feed-links a[type="application/rss+xml"]')
+    href = rss.get_attribute("href")
+    assert "q=broadband" in href and "senator=tina-smith" in href
+    response = page.request.get(live_server.url + href if href.startswith("/") else href)
+    assert response.ok
+    feed = feedparser.parse(response.body())
+    assert not feed.bozo
+    assert [entry.title for entry in feed.entries] == ["Smith backs broadband for tribes"]

@@ -123,7 +123,8 @@ FILTERS = [
     ("year=2013", {JOBS}),
     ("year=2015", {NETWORKS}),
     ("q=exploitation", {JOINT}),
-    ("q=FARM", {FARM, VETERANS}),
+    ("q=FARM", {FARM}),  # full-text search matches words, not substrings of "farmers"
+    ("q=farmers", {VETERANS}),
     ("q=trafficking+networks", {NETWORKS}),
     ("topic=trafficking&topic=veterans", {JOINT, NETWORKS, VETERANS, JOBS}),
     ("legislation=hr3610-113&legislation=s2599-113", {NETWORKS, JOBS}),

@@ -86,9 +86,9 @@ PAGES = {
     "year archive": (lambda n: "/releases/2014/", 9),
     "release page": (lambda n: n.detailed.get_absolute_url(), 9),
     "senator list": (lambda n: "/senators/", 1),
-    "senator page": (lambda n: n.senator.get_absolute_url(), 7),
+    "senator page": (lambda n: n.senator.get_absolute_url(), 8),  # + activity chart
     "topic list": (lambda n: "/topics/", 1),
-    "topic page": (lambda n: n.topic.get_absolute_url(), 5),
+    "topic page": (lambda n: n.topic.get_absolute_url(), 6),  # + activity chart
     "legislation list": (lambda n: "/legislation/", 1),
     "legislation page": (lambda n: n.bill.get_absolute_url(), 6),
     "organization list": (lambda n: "/organizations/", 1),

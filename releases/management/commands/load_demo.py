@@ -4,11 +4,13 @@ from django.db import transaction
 from people.models import Organization, Senator
 from releases import demo
 from releases.models import Legislation, Quote, Release, ReleaseSenator, Topic
+from releases.signals import reindex_once
 
 
 class Command(BaseCommand):
     help = "Load the demo newsroom: the sample release and its senators, bill, topics and organizations. Safe to run again."  # noqa: E501
 
+    @reindex_once()
     @transaction.atomic
     def handle(self, *args, **options):
         senators = {}

@@ -1,0 +1,240 @@
+"""RSS 2.0 and Atom feeds of the latest public releases, narrowed by the list's filters.
+
+`/releases/feed/rss/?senator=amy-klobuchar&topic=human-trafficking` holds what
+`/releases/?senator=amy-klobuchar&topic=human-trafficking` lists: the same FilterSet reads
+the same parameters, and a value that names nothing is left out as on the list page.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.http import QueryDict
+from django.http.request import split_domain_port
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import feedgenerator, timezone
+from django.utils.html import escape
+
+from .facets import apply_filters
+from .filters import ReleaseFilterSet
+from .models import EASTERN, Quote, Release
+from .seo import absolute, last_modified, site_root, summary
+
+FEED_LENGTH = 50
+
+# How a chosen value of each list filter is written in an address and read in a title.
+# (parameter, attribute that names a chosen value in the address, words before the values)
+FILTER_WORDS = [
+    ("senator", "slug", "from"),
+    ("topic", "slug", "on"),
+    ("legislation", "bill_id", "about"),
+    ("organization", "slug", "naming"),
+    ("year", None, "in"),
+]
+
+
+def feed_query(filters):
+    """The query string of a list narrowed by `filters` (ReleaseFilterSet's cleaned data:
+    {"senator": [<Senator>], "q": "..."}), "" when nothing narrows it."""
+    query = QueryDict(mutable=True)
+    for name, attr, _ in FILTER_WORDS:
+        values = [getattr(v, attr) if attr else str(v) for v in filters.get(name) or ()]
+        if values:
+            query.setlist(name, values)
+    if filters.get("q"):
+        query["q"] = filters["q"]
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else ""
+
+
+def describe(filters):
+    """ "Releases from Amy Klobuchar (D-MN) on Human trafficking", in the filters' words."""
+    words = ["Releases"]
+    for name, _, preposition in FILTER_WORDS:
+        values = [str(v) for v in filters.get(name) or ()]
+        if values:
+            words.append(f"{preposition} {' or '.join(values)}")
+    if filters.get("q"):
+        words.append(f"matching “{filters['q']}”")
+    return " ".join(words)
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    """The feeds of one list of releases, for its page to link."""
+
+    title: str
+    rss: str
+    atom: str
+
+
+def feed_links(filters=None):
+    """The RSS and Atom feeds of the releases `filters` selects (see feed_query)."""
+    filters = filters or {}
+    query = feed_query(filters)
+    return FeedLinks(
+        title=describe(filters),
+        rss=reverse("releases:feed-rss") + query,
+        atom=reverse("releases:feed-atom") + query,
+    )
+
+
+class RssWithContent(feedgenerator.Rss201rev2Feed):
+    """RSS 2.0 with the whole release in <content:encoded>, the summary in <description>,
+    and the last change in <atom:updated> (RSS itself has no element for it)."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item["updateddate"] is not None:
+            handler.addQuickElement("atom:updated", feedgenerator.rfc3339_date(item["updateddate"]))
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class AtomWithContent(feedgenerator.Atom1Feed):
+    """Atom with the whole release in <content>, the summary in <summary>."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+@dataclass
+class FeedRequest:
+    """One request for a feed: what its filters chose, the releases, the site's address."""
+
+    filters: dict
+    releases: object  # the filtered queryset of public releases, not yet evaluated
+    path: str
+    root: str  # "https://newsroom.example/"
+    tag_authority: str  # the host, without port, for tag: URIs
+
+
+@dataclass
+class Entry:
+    """A release as a feed entry: the syndication framework's item_* methods see only the
+    item, and absolute addresses need the request's site."""
+
+    release: Release
+    feed: FeedRequest
+
+
+class ReleaseFeed(Feed):
+    """RSS 2.0: the latest public releases, filtered like /releases/."""
+
+    feed_type = RssWithContent
+    item_guid_is_permalink = False
+
+    def get_object(self, request):
+        # Exactly as release_list: the publication rule per request, then the FilterSet;
+        # invalid parameters are left out, never a 500.
+        base = Release.objects.published()
+        filterset = ReleaseFilterSet(request.GET, queryset=base)
+        filterset.is_valid()
+        host, _ = split_domain_port(request.get_host())
+        return FeedRequest(
+            filters=filterset.form.cleaned_data,
+            releases=apply_filters(filterset, base),
+            path=request.path,
+            root=site_root(request),
+            tag_authority=host or "localhost",
+        )
+
+    def items(self, feed):
+        releases = (
+            feed.releases.order_by("-published_at", "-pk")
+            .for_listing()
+            .prefetch_related(
+                Prefetch(
+                    "quotes",
+                    queryset=Quote.objects.select_related("senator", "speaker_organization"),
+                )
+            )
+        )
+        return [Entry(release, feed) for release in releases[:FEED_LENGTH]]
+
+    # The feed
+
+    def title(self, feed):
+        return f"{describe(feed.filters)} · {settings.NEWSROOM_NAME}"
+
+    def description(self, feed):
+        narrowed = describe(feed.filters).removeprefix("Releases")  # " from Amy Klobuchar…"
+        return (
+            f"The latest {FEED_LENGTH} press releases{narrowed or ' of U.S. senators'}, "
+            f"published by {settings.NEWSROOM_NAME}."
+        )
+
+    def link(self, feed):
+        return reverse("releases:list") + feed_query(feed.filters)
+
+    def feed_url(self, feed):
+        return feed.path + feed_query(feed.filters)
+
+    def author_name(self, feed):
+        return settings.NEWSROOM_NAME
+
+    def feed_copyright(self, feed):
+        return "Works of the U.S. government, in the public domain."
+
+    # Its entries
+
+    def item_title(self, entry):
+        # Plain text, as Atom defines it and the RSS Advisory Board's profile asks (Django's
+        # default escapes it once more, and readers then show "&amp;" or "&#x27;").
+        return entry.release.title
+
+    def item_link(self, entry):
+        return entry.release.get_absolute_url()
+
+    def item_description(self, entry):
+        return escape(summary(entry.release))
+
+    def item_guid(self, entry):
+        """tag:newsroom.example,2014-05-16:release/42, from what never changes: the host,
+        the day the release was created and its id (not its title, slug or date)."""
+        created = timezone.localtime(entry.release.created_at, EASTERN).date()
+        return f"tag:{entry.feed.tag_authority},{created:%Y-%m-%d}:release/{entry.release.pk}"
+
+    def item_pubdate(self, entry):
+        return entry.release.published_at
+
+    def item_updateddate(self, entry):
+        return last_modified(entry.release)
+
+    def item_categories(self, entry):
+        return [topic.name for topic in entry.release.topics.all()]
+
+    def item_author_name(self, entry):
+        """ "Amy Klobuchar (D-MN), Heidi Heitkamp (D-ND)", the lead senator first: one name,
+        as readers show one author (feedparser keeps only the last of several in Atom)."""
+        return ", ".join(str(issuer.senator) for issuer in entry.release.issuers) or None
+
+    def item_extra_kwargs(self, entry):
+        release, root = entry.release, entry.feed.root
+        senators = [
+            (str(issuer.senator), absolute(root, issuer.senator.get_absolute_url()))
+            for issuer in release.issuers
+        ]
+        image = absolute(root, release.lead_image.url) if release.lead_image else ""
+        content = render_to_string(
+            "releases/release_feed_content.html",
+            {"release": release, "senators": senators, "image": image},
+        ).strip()
+        return {"content": content}
+
+
+class ReleaseAtomFeed(ReleaseFeed):
+    """Atom: the same entries."""
+
+    feed_type = AtomWithContent
+
+    def subtitle(self, feed):
+        return self.description(feed)

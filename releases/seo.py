@@ -1,0 +1,107 @@
+"""What feeds, search engines and link previews read about a release.
+
+A summary, the time its public page last changed, and its schema.org `NewsArticle`.
+"""
+
+import json
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, strip_tags
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+
+from .models import EASTERN
+
+# The characters that could end a <script> element or open a comment in it, as JSON
+# escapes; json.loads reads them back as the same characters (as Django's json_script).
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def site_root(request):
+    """ "https://newsroom.example/", from the request (behind a proxy, set
+    SECURE_PROXY_SSL_HEADER so the scheme is right)."""
+    return f"{request.scheme}://{request.get_host()}/"
+
+
+def absolute(root, url):
+    """`url` on the site at `root`; an address that is already absolute stays as it is."""
+    return urljoin(root, url)
+
+
+def summary(release, words=40):
+    """The first highlight, as the release itself leads with it; else the body's start."""
+    highlights = release.highlight_list
+    if highlights:
+        return highlights[0]
+    return Truncator(strip_tags(release.body_html)).words(words)
+
+
+def last_modified(release):
+    """When the public page last changed: an embargoed release saved before it went live
+    first changed for readers at its publication time."""
+    return max(release.updated_at, release.published_at)
+
+
+def eastern_iso(moment):
+    """ISO 8601 with the zone, in the Senate's clock: 2014-05-16T12:00:00-04:00."""
+    return timezone.localtime(moment, EASTERN).isoformat()
+
+
+def news_article(release, root):
+    """The release as a schema.org NewsArticle, for search engines (JSON-LD).
+
+    Expects the release as release_detail loads it: `issuers` with senators, topics.
+    """
+    url = absolute(root, release.get_absolute_url())
+    topics = list(release.topics.all())
+    article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": release.title,
+        "description": summary(release),
+        "datePublished": eastern_iso(release.published_at),
+        "dateModified": eastern_iso(last_modified(release)),
+        "author": [
+            {
+                "@type": "Person",
+                "name": issuer.senator.name,
+                "url": absolute(root, issuer.senator.get_absolute_url()),
+            }
+            for issuer in release.issuers
+        ],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.NEWSROOM_NAME,
+            "url": absolute(root, reverse("home")),
+            "logo": {"@type": "ImageObject", "url": absolute(root, static("img/favicon.svg"))},
+        },
+        "isAccessibleForFree": True,
+        "inLanguage": "en-US",
+    }
+    if release.dateline:
+        article["dateline"] = release.dateline
+    if release.lead_image:
+        article["image"] = [absolute(root, release.lead_image.url)]
+    if topics:
+        article["keywords"] = [topic.name for topic in topics]
+        article["about"] = [
+            {"@type": "Thing", "name": topic.name, "url": absolute(root, topic.get_absolute_url())}
+            for topic in topics
+        ]
+    return article
+
+
+def json_ld_script(data):
+    """A <script type="application/ld+json"> element that no value can break out of."""
+    encoded = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(encoded.translate(_SCRIPT_ESCAPES)),
+    )

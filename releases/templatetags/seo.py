@@ -1,0 +1,28 @@
+"""A release page's tags for search engines and link previews."""
+
+from django import template
+from django.conf import settings
+
+from releases import seo
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/release_meta.html", takes_context=True)
+def release_meta(context, release):
+    """OpenGraph, Twitter card and schema.org JSON-LD for a release page's <head>."""
+    root = seo.site_root(context["request"])
+    image = seo.absolute(root, release.lead_image.url) if release.lead_image else ""
+    return {
+        "release": release,
+        "site_name": settings.NEWSROOM_NAME,
+        "url": seo.absolute(root, release.get_absolute_url()),
+        "description": seo.summary(release),
+        "published": seo.eastern_iso(release.published_at),
+        "modified": seo.eastern_iso(seo.last_modified(release)),
+        "senator_urls": [
+            seo.absolute(root, issuer.senator.get_absolute_url()) for issuer in release.issuers
+        ],
+        "image": image,
+        "json_ld": seo.json_ld_script(seo.news_article(release, root)),
+    }
