@@ -20,7 +20,7 @@ from rest_framework import viewsets
 from rest_framework.negotiation import BaseContentNegotiation
 
 from people.models import Organization, Senator
-from releases.models import Legislation, Quote, Release, ReleaseSenator, Topic
+from releases.models import Legislation, Quote, Release, Topic
 
 from . import serializers
 from .errors import BadParametersSerializer, NotFoundSerializer, reject_unknown_parameters
@@ -40,20 +40,7 @@ class JSONAlways(BaseContentNegotiation):
 
 def with_record_prefetches(releases):
     """Everything a release record nests, in one query per relation, whatever the count."""
-    return releases.prefetch_related(
-        Prefetch(
-            "releasesenator_set",
-            queryset=ReleaseSenator.objects.select_related("senator"),
-            to_attr="issuers",
-        ),
-        Prefetch(
-            "quotes",
-            queryset=Quote.objects.select_related("senator", "speaker_organization"),
-        ),
-        "topics",
-        "legislation",
-        "organizations",
-    )
+    return releases.for_display()
 
 
 def public_release_count(relation):

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
 from django.http import QueryDict
 from django.http.request import split_domain_port
 from django.template.loader import render_to_string
@@ -19,7 +18,7 @@ from django.utils.html import escape
 
 from .facets import apply_filters
 from .filters import ReleaseFilterSet
-from .models import EASTERN, Quote, Release
+from .models import EASTERN, Release
 from .seo import absolute, last_modified, site_root, summary
 
 FEED_LENGTH = 50
@@ -148,16 +147,7 @@ class ReleaseFeed(Feed):
         )
 
     def items(self, feed):
-        releases = (
-            feed.releases.order_by("-published_at", "-pk")
-            .for_listing()
-            .prefetch_related(
-                Prefetch(
-                    "quotes",
-                    queryset=Quote.objects.select_related("senator", "speaker_organization"),
-                )
-            )
-        )
+        releases = feed.releases.order_by("-published_at", "-pk").for_listing().with_quotes()
         return [Entry(release, feed) for release in releases[:FEED_LENGTH]]
 
     # The feed

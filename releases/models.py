@@ -159,6 +159,26 @@ class ReleaseQuerySet(models.QuerySet):
             "topics",
         )
 
+    def with_quotes(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "quotes", queryset=Quote.objects.select_related("senator", "speaker_organization")
+            )
+        )
+
+    def for_display(self):
+        """All a release page or API record shows: one query per relation."""
+        return (
+            self.for_listing()
+            .with_quotes()
+            .prefetch_related(
+                models.Prefetch(
+                    "legislation", queryset=Legislation.objects.select_related("sponsor")
+                ),
+                "organizations",
+            )
+        )
+
 
 class Release(index.Indexed, models.Model):
     """A press release issued by one or more senators."""

@@ -11,7 +11,7 @@ from . import facets as facet_lib
 from .feeds import feed_links
 from .filters import ReleaseFilterSet, ignored_parameters
 from .listing import paginate, querystring_toggle, querystring_without
-from .models import EASTERN, Legislation, Quote, Release, ReleaseSenator, Topic
+from .models import EASTERN, Legislation, Release, Topic
 
 MONTHS = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -86,20 +86,7 @@ def _without_page(query):
 
 def release_detail(request, year, month, slug):
     release = get_object_or_404(
-        Release.objects.published().prefetch_related(
-            Prefetch(
-                "releasesenator_set",
-                queryset=ReleaseSenator.objects.select_related("senator"),
-                to_attr="issuers",
-            ),
-            Prefetch(
-                "quotes",
-                queryset=Quote.objects.select_related("senator", "speaker_organization"),
-            ),
-            "topics",
-            Prefetch("legislation", queryset=Legislation.objects.select_related("sponsor")),
-            "organizations",
-        ),
+        Release.objects.published().for_display(),
         slug=slug,
     )
     # One release, one address: an old or mistyped date sends readers to the right one.
