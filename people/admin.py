@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
+
+from newsroom.images import PHOTO_WIDTHS, SafeImageField, image_renditions_make
 
 from .models import Organization, Senator
 
@@ -12,6 +15,11 @@ class SenatorAdmin(admin.ModelAdmin):
     search_fields = ["first_name", "last_name", "official_full_name", "bioguide_id", "state"]
     prepopulated_fields = {"slug": ["first_name", "last_name"]}
     readonly_fields = ["thumbnail"]
+    formfield_overrides = {models.ImageField: {"form_class": SafeImageField}}
+
+    class Media:
+        css = {"all": ["newsroom_admin/senator.css"]}
+
     fieldsets = [
         (None, {"fields": ["bioguide_id", ("first_name", "last_name"), "official_full_name",
                            "slug"]}),
@@ -27,14 +35,20 @@ class SenatorAdmin(admin.ModelAdmin):
         if not senator.photo:
             return "—"
         return format_html(
-            '<img src="{}" alt="" width="40" height="48" style="object-fit:cover;'
-            'border-radius:4px">',
+            '<img src="{}" alt="" width="40" height="48" class="senator-thumbnail">',
             senator.photo.url,
         )
 
     @admin.display(description="Name", ordering="last_name")
     def name(self, senator):
         return senator.name
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "photo" in form.changed_data:
+            # Made once per upload, not on every save (imports) or page request.
+            obj.photo_widths = image_renditions_make(field_file=obj.photo, widths=PHOTO_WIDTHS)
+            Senator.objects.filter(pk=obj.pk).update(photo_widths=obj.photo_widths)
 
 
 @admin.register(Organization)

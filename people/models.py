@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from newsroom.images import image_srcset
+
 from .states import State
 
 BIOGUIDE_RE = r"^[A-Z][0-9]{6}\Z"
@@ -37,6 +39,9 @@ class Senator(models.Model):
     party = models.CharField(max_length=1, choices=Party.choices)
     state = models.CharField(max_length=2, choices=State.choices)
     photo = models.ImageField(upload_to="senators/", blank=True)
+    # The widths the photo is served at (renditions made when it is saved; see
+    # newsroom/images.py), so a page builds its srcset without looking at storage.
+    photo_widths = models.JSONField(default=list, blank=True, editable=False)
     website = models.URLField(blank=True)
     term_start = models.DateField(null=True, blank=True)
     term_end = models.DateField(null=True, blank=True)
@@ -85,6 +90,10 @@ class Senator(models.Model):
     @property
     def title(self):
         return "Sen." if self.in_office else "Former Sen."
+
+    @property
+    def photo_srcset(self):
+        return image_srcset(self.photo, self.photo_widths)
 
     @property
     def official_accounts(self):

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from markdownx.widgets import AdminMarkdownxWidget
 
+from newsroom.images import LEAD_IMAGE_WIDTHS, SafeImageField, image_renditions_make
+
 from .admin_paste import paste_urls
 from .citations import release_citations
 from .models import EASTERN, Legislation, Quote, Release, ReleaseSenator, Topic
@@ -126,6 +128,7 @@ class ReleaseAdminForm(forms.ModelForm):
             "topics", "legislation", "organizations", "lead_image", "lead_image_alt",
             "lead_image_caption",
         ]  # fmt: skip
+        field_classes = {"lead_image": SafeImageField}  # JPEG, PNG, WebP only, re-encoded
         widgets = {
             "body": AdminMarkdownxWidget,
             "highlights": forms.Textarea(attrs={"rows": 3, "cols": 90}),
@@ -256,6 +259,13 @@ class ReleaseAdmin(admin.ModelAdmin):
             obj.created_by = request.user
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+        if "lead_image" in form.changed_data:
+            # Renditions are made here, once per upload, rather than on every save of a
+            # release (publishing, imports, reindexing) or when a page is requested.
+            obj.lead_image_widths = image_renditions_make(
+                field_file=obj.lead_image, widths=LEAD_IMAGE_WIDTHS
+            )
+            Release.objects.filter(pk=obj.pk).update(lead_image_widths=obj.lead_image_widths)
 
     def changeform_view(self, request, *args, **kwargs):
         # The release, its senators, quotes and links are saved one by one; index it once.

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 from modelsearch import index
 
+from newsroom.images import image_srcset
 from people.models import Organization, Senator
 
 from .markdown import render_markdown
@@ -204,6 +205,9 @@ class Release(index.Indexed, models.Model):
     lead_image = models.ImageField(upload_to="releases/%Y/%m/", blank=True)
     lead_image_alt = models.CharField("lead image alt text", max_length=300, blank=True)
     lead_image_caption = models.CharField(max_length=300, blank=True)
+    # The widths the lead image is served at (newsroom/images.py makes the renditions when
+    # the image is saved), so a page builds its srcset without looking at storage.
+    lead_image_widths = models.JSONField(default=list, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publication time",
@@ -315,6 +319,10 @@ class Release(index.Indexed, models.Model):
     def body_rest_html(self):
         _, sep, tail = self.body_html.partition("</p>")
         return tail if sep else ""
+
+    @property
+    def lead_image_srcset(self):
+        return image_srcset(self.lead_image, self.lead_image_widths)
 
     def derive_slug(self):
         return slugify(self.title)[:200].strip("-")

@@ -3,39 +3,31 @@
 from django import forms
 from markdownx.forms import ImageForm
 from markdownx.views import ImageUploadView
-from PIL import Image, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
-MAX_PIXELS = 40_000_000  # 40 megapixels: well past any press photo, well short of a bomb
+from newsroom.images import image_reencode
 
 
 class VerifiedImageForm(ImageForm):
-    """markdownx's form, plus a check by Pillow that the file really is a raster image.
+    """markdownx's form, with the file checked and re-encoded by newsroom/images.py.
 
-    markdownx trusts the browser's content type; a file that Pillow cannot read would
-    otherwise fail inside its resizing with a server error.
+    markdownx decides the format by the browser's content type and stores SVG as sent;
+    here Pillow decides, and what is stored is the re-encoded image, not the upload.
     """
 
     def clean(self):
-        upload = super().clean()
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            raise forms.ValidationError({"image": "Choose an image to upload."})
         try:
-            with Image.open(upload) as image:
-                image_format = image.format
-                width, height = image.size
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as e:
-            raise forms.ValidationError(
-                "This file is not a readable JPEG, PNG or WebP image."
-            ) from e
-        finally:
-            upload.seek(0)
-        if image_format not in ALLOWED_FORMATS:
-            raise forms.ValidationError("Upload a JPEG, PNG or WebP image.")
-        if width * height > MAX_PIXELS:
-            raise forms.ValidationError(
-                f"This image is {width}×{height} pixels; the limit is 40 megapixels."
-            )
-        return upload
+            self.cleaned_data["image"] = image_reencode(upload, label="image")
+        except forms.ValidationError as e:
+            raise forms.ValidationError({"image": e.messages}) from e
+        return self.cleaned_data
+
+    def save(self, commit=True):
+        # markdownx's own save would re-read the upload and resize it by content type.
+        image = self.cleaned_data["image"]
+        return self._save(image, image.name, commit)
 
 
 class VerifiedImageUploadView(ImageUploadView):
