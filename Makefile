@@ -14,7 +14,7 @@ FIND_PYTHON = for c in $(PYTHON_CANDIDATES); do \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
 	done; exit 1
 
-.PHONY: run test test-sqlite test-postgres lint format install demo admin clean
+.PHONY: run serve test test-sqlite test-postgres lint format install demo admin clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -37,6 +37,16 @@ admin: install
 
 run: demo admin
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production: DEBUG off, served by gunicorn (gunicorn.conf.py). Needs DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS (and DATABASE_URL for PostgreSQL); see README, "Production".
+serve: install
+	@test -n "$$DJANGO_SECRET_KEY" || { echo "Set DJANGO_SECRET_KEY (50+ random characters)." >&2; exit 1; }
+	@test -n "$$DJANGO_ALLOWED_HOSTS" || { echo "Set DJANGO_ALLOWED_HOSTS (e.g. news.example.senate.gov)." >&2; exit 1; }
+	DJANGO_DEBUG=0 $(PY) manage.py check --deploy --fail-level WARNING
+	DJANGO_DEBUG=0 $(PY) manage.py collectstatic --noinput
+	DJANGO_DEBUG=0 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=0 $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 # The whole suite: models, views, admin, and the browser test (skipped locally when
 # Chromium is missing; CI installs it and fails on any skip).
