@@ -3,6 +3,26 @@ import os
 import pytest
 
 from tests.browser import browser_page  # noqa: F401  (a fixture)
+from tests.factories import SenatorFactory
+
+
+@pytest.fixture
+def klobuchar(db):
+    """Senator Amy Klobuchar (D-MN), as the sample release knows her."""
+    return SenatorFactory(
+        bioguide_id="K000367", first_name="Amy", last_name="Klobuchar",
+        official_full_name="Amy Klobuchar", slug="amy-klobuchar", party="D", state="MN",
+    )  # fmt: skip
+
+
+@pytest.fixture
+def heitkamp(db):
+    """Former Senator Heidi Heitkamp (D-ND), who joined the sample release."""
+    return SenatorFactory(
+        bioguide_id="H001069", first_name="Heidi", last_name="Heitkamp",
+        official_full_name="Heidi Heitkamp", slug="heidi-heitkamp", party="D", state="ND",
+        in_office=False,
+    )  # fmt: skip
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,6 @@ from .factories import (
     OrganizationFactory,
     QuoteFactory,
     ReleaseFactory,
-    SenatorFactory,
     TopicFactory,
     UserFactory,
 )
@@ -44,31 +43,6 @@ def editor():
 def staff_client(client, editor):
     client.force_login(editor)
     return client
-
-
-@pytest.fixture
-def klobuchar():
-    return SenatorFactory(
-        bioguide_id="K000367",
-        first_name="Amy",
-        last_name="Klobuchar",
-        official_full_name="Amy Klobuchar",
-        slug="amy-klobuchar",
-        state="MN",
-    )
-
-
-@pytest.fixture
-def heitkamp():
-    return SenatorFactory(
-        bioguide_id="H001069",
-        first_name="Heidi",
-        last_name="Heitkamp",
-        official_full_name="Heidi Heitkamp",
-        slug="heidi-heitkamp",
-        state="ND",
-        in_office=False,
-    )
 
 
 def change_url(obj):

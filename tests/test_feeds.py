@@ -31,16 +31,9 @@ FEEDS = {"rss": "/releases/feed/rss/", "atom": "/releases/feed/atom/"}
 
 
 @pytest.fixture
-def newsroom():
+def newsroom(klobuchar, heitkamp):
     """Three public releases, a draft and an embargoed one, about shared senators and topics."""
-    amy = SenatorFactory(
-        first_name="Amy", last_name="Klobuchar", official_full_name="Amy Klobuchar",
-        slug="amy-klobuchar", party="D", state="MN",
-    )  # fmt: skip
-    heidi = SenatorFactory(
-        first_name="Heidi", last_name="Heitkamp", official_full_name="Heidi Heitkamp",
-        slug="heidi-heitkamp", party="D", state="ND",
-    )  # fmt: skip
+    amy, heidi = klobuchar, heitkamp
     trafficking = TopicFactory(name="Human trafficking", slug="human-trafficking")
     veterans = TopicFactory(name="Veterans", slug="veterans")
     bill = LegislationFactory(bill_type="s", number=1733, congress=113)

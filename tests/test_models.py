@@ -26,19 +26,6 @@ TITLE = (
 )
 
 
-@pytest.fixture
-def klobuchar():
-    return SenatorFactory(
-        bioguide_id="K000367",
-        first_name="Amy",
-        last_name="Klobuchar",
-        official_full_name="Amy Klobuchar",
-        slug="amy-klobuchar",
-        party=Senator.Party.DEMOCRAT,
-        state="MN",
-    )
-
-
 # Senators
 
 

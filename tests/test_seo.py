@@ -23,15 +23,8 @@ SITEMAP_NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
 @pytest.fixture
-def newsroom():
-    amy = SenatorFactory(
-        first_name="Amy", last_name="Klobuchar", official_full_name="Amy Klobuchar",
-        slug="amy-klobuchar", party="D", state="MN",
-    )  # fmt: skip
-    heidi = SenatorFactory(
-        first_name="Heidi", last_name="Heitkamp", official_full_name="Heidi Heitkamp",
-        slug="heidi-heitkamp", party="D", state="ND",
-    )  # fmt: skip
+def newsroom(klobuchar, heitkamp):
+    amy, heidi = klobuchar, heitkamp
     topic = TopicFactory(name="Human trafficking", slug="human-trafficking")
     quiet_topic = TopicFactory(name="Agriculture", slug="agriculture")
     bill = LegislationFactory(bill_type="s", number=1733, congress=113)
