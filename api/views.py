@@ -7,7 +7,7 @@ only public releases. A draft's or an embargoed release's record is a 404, as if
 not exist.
 """
 
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import F, Prefetch
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -20,7 +20,7 @@ from rest_framework import viewsets
 from rest_framework.negotiation import BaseContentNegotiation
 
 from people.models import Organization, Senator
-from releases.models import Legislation, Quote, Release, Topic
+from releases.models import Legislation, Quote, Release, Topic, public_release_count
 
 from . import serializers
 from .errors import BadParametersSerializer, NotFoundSerializer, reject_unknown_parameters
@@ -41,11 +41,6 @@ class JSONAlways(BaseContentNegotiation):
 def with_record_prefetches(releases):
     """Everything a release record nests, in one query per relation, whatever the count."""
     return releases.for_display()
-
-
-def public_release_count(relation):
-    """Count(relation) over public releases only: drafts and embargoes add nothing."""
-    return Count(relation, filter=Q(**{f"{relation}__in": Release.objects.published()}))
 
 
 # The schema's words for the parameters.

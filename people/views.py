@@ -1,20 +1,17 @@
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
 from releases.feeds import feed_links
 from releases.listing import paginate
-from releases.models import Legislation, Quote, Release
+from releases.models import Legislation, Quote, Release, public_release_count
 
 from .models import Organization, Senator
 
 
 def senator_list(request):
-    senators = Senator.objects.annotate(
-        release_count=Count(
-            "releasesenator",
-            filter=Q(releasesenator__release__in=Release.objects.published()),
-        )
-    ).order_by("-in_office", "last_name", "first_name")
+    senators = Senator.objects.annotate(release_count=public_release_count()).order_by(
+        "-in_office", "last_name", "first_name"
+    )
     return render(request, "people/senator_list.html", {"senators": senators})
 
 
@@ -48,9 +45,7 @@ def senator_detail(request, slug):
 
 
 def organization_list(request):
-    organizations = Organization.objects.annotate(
-        release_count=Count("releases", filter=Q(releases__in=Release.objects.published()))
-    )
+    organizations = Organization.objects.annotate(release_count=public_release_count())
     return render(request, "people/organization_list.html", {"organizations": organizations})
 
 

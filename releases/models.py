@@ -181,6 +181,13 @@ class ReleaseQuerySet(models.QuerySet):
         )
 
 
+def public_release_count(relation="releases"):
+    """Count(relation) over public releases only: drafts and embargoes add nothing."""
+    return models.Count(
+        relation, filter=Q(**{f"{relation}__in": Release.objects.published().values("pk")})
+    )
+
+
 class Release(index.Indexed, models.Model):
     """A press release issued by one or more senators."""
 

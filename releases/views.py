@@ -11,7 +11,7 @@ from . import facets as facet_lib
 from .feeds import feed_links
 from .filters import ReleaseFilterSet, ignored_parameters
 from .listing import paginate, querystring_toggle, querystring_without
-from .models import EASTERN, Legislation, Release, Topic
+from .models import EASTERN, Legislation, Release, Topic, public_release_count
 
 MONTHS = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -121,9 +121,7 @@ def related_releases(release, limit=4):
 
 
 def topic_list(request):
-    topics = Topic.objects.annotate(
-        release_count=Count("releases", filter=Q(releases__in=Release.objects.published()))
-    )
+    topics = Topic.objects.annotate(release_count=public_release_count())
     return render(request, "releases/topic_list.html", {"topics": topics})
 
 
@@ -139,7 +137,7 @@ def topic_detail(request, slug):
 
 def legislation_list(request):
     bills = Legislation.objects.select_related("sponsor").annotate(
-        release_count=Count("releases", filter=Q(releases__in=Release.objects.published()))
+        release_count=public_release_count()
     )
     return render(request, "releases/legislation_list.html", {"bills": bills})
 
@@ -165,14 +163,12 @@ def home(request):
     public = Release.objects.published()
     latest = list(public.for_listing()[:7])
     topics = (
-        Topic.objects.annotate(release_count=Count("releases", filter=Q(releases__in=public)))
+        Topic.objects.annotate(release_count=public_release_count())
         .filter(release_count__gt=0)
         .order_by("-release_count", "name")[:12]
     )
     senators = (
-        Senator.objects.annotate(
-            release_count=Count("releasesenator", filter=Q(releasesenator__release__in=public))
-        )
+        Senator.objects.annotate(release_count=public_release_count())
         .filter(release_count__gt=0)
         .order_by("-release_count", "last_name")[:12]
     )
