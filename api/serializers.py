@@ -12,7 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from people.models import Organization, Senator
-from releases.models import Legislation, Quote, Release, ReleaseSenator, Topic
+from releases.models import Correction, Legislation, Quote, Release, ReleaseSenator, Topic
+from releases.seo import public_updated_at
 
 
 def absolute(context, path):
@@ -189,6 +190,17 @@ class LeadImageSerializer(serializers.Serializer):
         return absolute(self.context, obj.lead_image.url)
 
 
+class CorrectionSerializer(serializers.ModelSerializer):
+    """A public correction note on the release."""
+
+    noted_at = serializers.DateTimeField(help_text="When it was noted: ISO 8601 with the offset.")
+
+    class Meta:
+        model = Correction
+        fields = ["text", "noted_at"]
+        read_only_fields = fields
+
+
 # Full records.
 
 
@@ -216,15 +228,24 @@ class ReleaseSerializer(LinksMixin, serializers.ModelSerializer):
     topics = TopicRefSerializer(many=True)
     legislation = LegislationRefSerializer(many=True)
     organizations = OrganizationRefSerializer(many=True)
+    updated_at = serializers.SerializerMethodField(
+        help_text="When readers were last told of a change: the latest correction's time, "
+        "else the publication time."
+    )
+    corrections = CorrectionSerializer(many=True, help_text="Public corrections, oldest first.")
 
     class Meta:
         model = Release
         fields = [
             "id", "title", "slug", "url", "api_url", "published_at", "updated_at", "dateline",
             "highlights", "body_html", "body_markdown", "lead_image", "senators", "quotes",
-            "topics", "legislation", "organizations",
+            "topics", "legislation", "organizations", "corrections",
         ]  # fmt: skip
         read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.DATETIME)
+    def get_updated_at(self, obj):
+        return serializers.DateTimeField().to_representation(public_updated_at(obj))
 
     @extend_schema_field(LeadImageSerializer(allow_null=True))
     def get_lead_image(self, obj):

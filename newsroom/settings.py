@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_filters",
     "markdownx",
     "modelsearch",
+    "simple_history",  # release revisions: who changed what, when; diff and restore
     "newsroom",
     "people",
     "releases",
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Records the logged-in user on each revision django-simple-history keeps.
+    "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its 429 page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 
 from newsroom.images import PHOTO_WIDTHS, SafeImageField, image_renditions_make
 
+from . import admin_users  # noqa: F401  (the User admin, with each user's offices)
 from .models import Organization, Senator
 
 

@@ -1,5 +1,6 @@
 import re
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -155,3 +156,23 @@ class Organization(models.Model):
     @property
     def wikidata_url(self):
         return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
+
+class OfficeMembership(models.Model):
+    """A staff user works in a senator's office: they see and edit that senator's releases."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="office_memberships"
+    )
+    senator = models.ForeignKey(
+        Senator, on_delete=models.CASCADE, related_name="office_memberships"
+    )
+
+    class Meta:
+        verbose_name = "office"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "senator"], name="office_membership_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} in the office of {self.senator}"

@@ -4,13 +4,17 @@ from datetime import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from markdownx.widgets import AdminMarkdownxWidget
 
 from newsroom.images import LEAD_IMAGE_WIDTHS, SafeImageField, image_renditions_make
 
+from .admin_history import CorrectionInline, ReleaseHistoryAdmin
+from .admin_offices import OfficeReleaseAdminMixin, OfficeSenatorListFilter
 from .admin_paste import paste_urls
+from .admin_preview import PreviewLinkInline
 from .citations import release_citations
 from .models import EASTERN, Legislation, Quote, Release, ReleaseSenator, Topic
 from .services import release_publish, release_unpublish
@@ -129,6 +133,8 @@ class ReleaseAdminForm(forms.ModelForm):
             "lead_image_caption",
         ]  # fmt: skip
         field_classes = {"lead_image": SafeImageField}  # JPEG, PNG, WebP only, re-encoded
+        # Staff pick the time in Eastern Time (settings.TIME_ZONE); the label names the zone.
+        labels = {"published_at": "Publication time (Eastern Time, ET)"}
         widgets = {
             "body": AdminMarkdownxWidget,
             "highlights": forms.Textarea(attrs={"rows": 3, "cols": 90}),
@@ -162,6 +168,28 @@ class ReleaseAdminForm(forms.ModelForm):
         return cleaned
 
 
+class PublicationStateFilter(admin.SimpleListFilter):
+    """Draft, Scheduled (published with a time to come) or Published: as of this request."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        published = queryset.filter(status=Release.Status.PUBLISHED)
+        match self.value():
+            case "draft":
+                return queryset.filter(status=Release.Status.DRAFT)
+            case "scheduled":
+                return published.filter(published_at__gt=now)
+            case "published":
+                return published.filter(published_at__lte=now)
+        return queryset
+
+
 class YearFilter(admin.SimpleListFilter):
     title = "year"
     parameter_name = "year"
@@ -180,16 +208,18 @@ class YearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Release)
-class ReleaseAdmin(admin.ModelAdmin):
+class ReleaseAdmin(OfficeReleaseAdminMixin, ReleaseHistoryAdmin):  # offices, publishing, history
     form = ReleaseAdminForm
-    inlines = [ReleaseSenatorInline, QuoteInline]
+    inlines = [ReleaseSenatorInline, QuoteInline, PreviewLinkInline, CorrectionInline]
     list_display = ["title", "issued_by", "status_display", "published_eastern", "updated"]
-    list_filter = ["status", ("senators", admin.RelatedOnlyFieldListFilter), "topics", YearFilter]
+    list_filter = [
+        PublicationStateFilter, ("senators", OfficeSenatorListFilter), "topics", YearFilter,
+    ]  # fmt: skip
     search_fields = ["title", "body", "highlights"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics", "legislation", "organizations"]
-    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
+    readonly_fields = ["publication_state", "created_at", "created_by", "updated_at", "updated_by"]
     list_per_page = 50
     save_on_top = True
     actions = ["publish_now", "return_to_draft"]
@@ -200,9 +230,10 @@ class ReleaseAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "highlights", "dateline", "body"]}),
         ("Publication", {
-            "fields": [("status", "published_at")],
-            "description": "Times are Eastern Time (America/New_York). Publish with a future "
-                           "time to embargo a release: it goes live at that moment.",
+            "fields": [("status", "published_at"), "publication_state"],
+            "description": "Times are Eastern Time (America/New_York). Publish with no time to "
+                           "publish now; with a future time to embargo a release: it goes live "
+                           "at that second by itself.",
         }),
         ("About", {"fields": ["topics", "legislation", "cited_bills", "organizations"]}),
         ("Lead image", {"fields": ["lead_image", "lead_image_alt", "lead_image_caption"],
@@ -237,8 +268,33 @@ class ReleaseAdmin(admin.ModelAdmin):
     @admin.display(description="Status", ordering="status")
     def status_display(self, release):
         if release.is_embargoed():
-            return format_html('<span title="{}">{}</span>', "Embargoed", "Scheduled")
-        return release.get_status_display()
+            when = timezone.localtime(release.published_at, EASTERN)
+            return format_html(
+                '<span class="state state--scheduled" title="Embargoed until then">'
+                "Scheduled<br><small>{}</small></span>",
+                when.strftime("%b %-d, %-I:%M %p %Z"),
+            )
+        return format_html(
+            '<span class="state state--{}">{}</span>', release.status, release.get_status_display()
+        )
+
+    @admin.display(description="Now")
+    def publication_state(self, release):
+        """Where the saved release stands at this moment, in words a press office uses."""
+        if release.pk is None:
+            return "Not saved yet"
+        when = (
+            timezone.localtime(release.published_at, EASTERN).strftime(
+                "%A, %B %-d, %Y, %-I:%M:%S %p %Z"
+            )
+            if release.published_at
+            else None
+        )
+        if release.is_embargoed():
+            return f"Scheduled: embargoed until {when}"
+        if release.is_public():
+            return f"Published {when}"
+        return "Draft: not public"
 
     @admin.display(description="Publication (ET)", ordering="published_at")
     def published_eastern(self, release):
@@ -252,7 +308,9 @@ class ReleaseAdmin(admin.ModelAdmin):
         return f"{when} by {release.updated_by}" if release.updated_by else when
 
     def view_on_site(self, release):
-        return release.get_absolute_url() if release.is_public() else None
+        if release.is_public():
+            return release.get_absolute_url()
+        return reverse("releases:preview", args=[release.pk])  # staff preview, in the public design
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -288,7 +346,7 @@ class ReleaseAdmin(admin.ModelAdmin):
             row.save()
         formset.save_m2m()
 
-    @admin.action(description="Publish selected releases now")
+    @admin.action(description="Publish selected releases now", permissions=["publish"])
     def publish_now(self, request, queryset):
         published = 0
         for release in queryset:
@@ -297,7 +355,7 @@ class ReleaseAdmin(admin.ModelAdmin):
                 published += 1
         self.message_user(request, f"Published {published} release(s).", messages.SUCCESS)
 
-    @admin.action(description="Return selected releases to draft")
+    @admin.action(description="Return selected releases to draft", permissions=["publish"])
     def return_to_draft(self, request, queryset):
         for release in queryset:
             release_unpublish(release=release, by=request.user)

@@ -55,10 +55,14 @@ def paste_release_view(request, *, model_admin):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     form = PasteReleaseForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():  # offices: releases/admin_offices.py
+        key = import_key_for_text(form.cleaned_data["text"])
+        if refusal := model_admin.paste_refusal(request, parsed=form.parsed, key=key):
+            form.add_error(None, refusal)
     if form.is_bound and form.is_valid():
         result = release_import(
             parsed=form.parsed,
-            key=import_key_for_text(form.cleaned_data["text"]),
+            key=key,
             by=request.user,
             source="pasted text",
         )

@@ -147,7 +147,12 @@ class ReleaseFeed(Feed):
         )
 
     def items(self, feed):
-        releases = feed.releases.order_by("-published_at", "-pk").for_listing().with_quotes()
+        releases = (
+            feed.releases.order_by("-published_at", "-pk")
+            .for_listing()
+            .with_quotes()
+            .with_last_correction()  # an entry's <updated> counts its corrections
+        )
         return [Entry(release, feed) for release in releases[:FEED_LENGTH]]
 
     # The feed

@@ -18,6 +18,7 @@ from django.db import transaction
 from .models import EASTERN, Quote, Release, ReleaseSenator
 from .parsing import NoTitleError, ParseError, release_parse
 from .recognizing import Recognizer
+from .revisions import one_version_per_save
 from .signals import reindex_once
 
 RELEASE_SUFFIXES = {".txt", ".text", ".htm", ".html"}
@@ -139,6 +140,7 @@ def _stored(release):
 
 
 @reindex_once()
+@one_version_per_save()  # the release, then its links: one version in its history
 @transaction.atomic
 def release_import(*, parsed, key, recognizer=None, by=None, dry_run=False, source=""):
     """Create or update the draft release for a parsed release, found again by `key`.

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 from modelsearch import index
+from simple_history.models import HistoricalRecords
 
 from newsroom.images import image_srcset
 from people.models import Organization, Senator
@@ -167,16 +168,23 @@ class ReleaseQuerySet(models.QuerySet):
             )
         )
 
+    def with_last_correction(self):
+        """Each release annotated with `last_correction_at`: its latest correction's time."""
+        latest = Correction.objects.filter(release=models.OuterRef("pk")).order_by("-noted_at")
+        return self.annotate(last_correction_at=models.Subquery(latest.values("noted_at")[:1]))
+
     def for_display(self):
         """All a release page or API record shows: one query per relation."""
         return (
             self.for_listing()
             .with_quotes()
+            .with_last_correction()
             .prefetch_related(
                 models.Prefetch(
                     "legislation", queryset=Legislation.objects.select_related("sponsor")
                 ),
                 "organizations",
+                "corrections",  # oldest first (Correction.Meta.ordering)
             )
         )
 
@@ -245,6 +253,12 @@ class Release(index.Indexed, models.Model):
     import_key = models.CharField(max_length=64, blank=True, db_index=True)
 
     objects = ReleaseQuerySet.as_manager()
+    # Every change, with who and when (django-simple-history); the admin shows the versions,
+    # a diff between them, and restores one. Derived fields are left out of the record.
+    history = HistoricalRecords(
+        excluded_fields=["body_html", "lead_image_widths", "import_key", "updated_at"],
+        m2m_fields=[topics, legislation, organizations],
+    )
 
     # Full-text search (modelsearch: SQLite FTS5, PostgreSQL full-text search, or
     # Elasticsearch/OpenSearch by settings). The filter fields are those the publication
@@ -274,6 +288,10 @@ class Release(index.Indexed, models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_release", "Can publish, schedule and unpublish releases"),
+            ("edit_all_offices", "Can see and edit every office's releases"),
+        ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="release_status_pub_idx"),
         ]
@@ -356,6 +374,8 @@ class ReleaseSenator(models.Model):
     role = models.CharField(max_length=5, choices=Role.choices, default=Role.LEAD)
     order = models.PositiveSmallIntegerField(default=0)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["order", "id"]
         verbose_name = "issuing senator"
@@ -386,6 +406,8 @@ class Quote(index.Indexed, models.Model):
     )
     text = models.TextField()
     order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
 
     search_fields = [
         index.SearchField("text"),
@@ -433,3 +455,7 @@ class Quote(index.Indexed, models.Model):
     @property
     def paragraphs(self):
         return [p.strip() for p in self.text.split("\n\n") if p.strip()]
+
+
+# Registered with the releases app from here (see releases/editorial.py).
+from .editorial import Correction, FormerSlug, PreviewLink  # noqa: E402, F401

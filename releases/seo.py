@@ -41,10 +41,25 @@ def summary(release, words=40):
     return Truncator(strip_tags(release.body_html)).words(words)
 
 
+def latest_correction_at(release):
+    """When the release's latest correction was noted, or None: read from the
+    `last_correction_at` annotation (ReleaseQuerySet.with_last_correction) when there is one."""
+    if "last_correction_at" in release.__dict__:
+        return release.last_correction_at
+    return max((note.noted_at for note in release.corrections.all()), default=None)
+
+
+def public_updated_at(release):
+    """The time readers are told the release was updated: its latest correction, else its
+    publication (never before it: a note made under embargo went live with the release)."""
+    corrected = latest_correction_at(release)
+    return max(corrected, release.published_at) if corrected else release.published_at
+
+
 def last_modified(release):
     """When the public page last changed: an embargoed release saved before it went live
-    first changed for readers at its publication time."""
-    return max(release.updated_at, release.published_at)
+    first changed for readers at its publication time; a correction changes it too."""
+    return max(release.updated_at, public_updated_at(release))
 
 
 def eastern_iso(moment):

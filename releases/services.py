@@ -3,7 +3,12 @@
 from django.db import transaction
 from django.utils import timezone
 
+from newsroom.images import LEAD_IMAGE_WIDTHS, image_renditions_make
+
+from .editorial import PreviewLink
 from .models import Release
+from .revisions import RESTORED_FIELDS, RESTORED_M2M, eastern, one_version_per_save
+from .signals import reindex_once
 
 
 @transaction.atomic
@@ -22,4 +27,66 @@ def release_unpublish(*, release, by):
     release.status = Release.Status.DRAFT
     release.updated_by = by
     release.save(update_fields=["status", "updated_by", "updated_at"])
+    return release
+
+
+@transaction.atomic
+def preview_link_create(*, release, label, expires_at, by):
+    """A link showing `release` to `label` (someone without an account) until `expires_at`."""
+    # Whole seconds: the admin shows and posts back the time to the second, so a stored
+    # fraction would look like an edit on every save.
+    return PreviewLink.objects.create(
+        release=release, label=label, expires_at=expires_at.replace(microsecond=0),
+        created_by=by,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def preview_link_revoke(*, link, by):
+    """End a preview link now; it stays listed, and its address answers 410 Gone."""
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+@reindex_once()
+@transaction.atomic
+def release_restore(*, release, version, by):
+    """Bring back the content of an earlier `version` (a HistoricalRelease) of `release`.
+
+    Restores the text, lead image and topics, bills and organizations; the status,
+    publication time and slug stay as they are, so a restore never publishes, unpublishes or
+    moves a release. The restore is itself a new version, recorded as `by`'s.
+    """
+    if version.id != release.pk:
+        raise ValueError(f"Version {version.history_id} is not a version of release {release.pk}.")
+    fields = [name for name in RESTORED_FIELDS if not name.startswith("lead_image")]
+    image_changed = version.lead_image != release.lead_image.name
+    if image_changed and (
+        not version.lead_image or release.lead_image.storage.exists(version.lead_image)
+    ):
+        # An image whose file has gone (deleted from storage) is not brought back.
+        fields += ["lead_image", "lead_image_alt", "lead_image_caption"]
+    elif not image_changed:
+        fields += ["lead_image_alt", "lead_image_caption"]
+    for name in fields:
+        setattr(release, name, getattr(version, name))
+    release.updated_by = by
+    release._history_user = by
+    release._change_reason = f"Restored the version of {eastern(version.history_date)}"[:100]
+    with one_version_per_save():
+        if "lead_image" in fields:
+            release.lead_image_widths = image_renditions_make(
+                field_file=release.lead_image, widths=LEAD_IMAGE_WIDTHS
+            )
+            fields.append("lead_image_widths")
+        release.save(update_fields=[*fields, "updated_by", "updated_at"])
+        for name in RESTORED_M2M:
+            related = release._meta.get_field(name).related_model
+            ids = getattr(version, name).values_list(
+                release._meta.get_field(name).m2m_reverse_field_name() + "_id", flat=True
+            )
+            # Only what still exists: a topic deleted since cannot be linked again.
+            getattr(release, name).set(related.objects.filter(pk__in=list(ids)))
     return release

@@ -22,6 +22,7 @@ class ReleaseSitemap(Sitemap):
         return (
             Release.objects.published()
             .only("slug", "published_at", "created_at", "updated_at")
+            .with_last_correction()  # a correction changes the page
             .order_by("-published_at", "-pk")
         )
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import feeds, views
+from . import feeds, preview, views
 from .quotes import quote_list
 
 
@@ -30,6 +30,8 @@ register_converter(MonthConverter, "mm")
 app_name = "releases"
 urlpatterns = [
     path("releases/", views.release_list, name="list"),
+    path("releases/preview/<int:pk>/", preview.release_preview, name="preview"),
+    path("preview/<str:token>/", preview.preview_link, name="preview-link"),
     path("releases/feed/rss/", feeds.ReleaseFeed(), name="feed-rss"),
     path("releases/feed/atom/", feeds.ReleaseAtomFeed(), name="feed-atom"),
     path("releases/<yyyy:year>/", views.release_list, name="archive-year"),

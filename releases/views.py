@@ -8,6 +8,7 @@ from django.utils import timezone
 from people.models import Senator
 
 from . import facets as facet_lib
+from .editorial import FormerSlug
 from .feeds import feed_links
 from .filters import ReleaseFilterSet, ignored_parameters
 from .listing import paginate, querystring_toggle, querystring_without
@@ -85,10 +86,16 @@ def _without_page(query):
 
 
 def release_detail(request, year, month, slug):
-    release = get_object_or_404(
-        Release.objects.published().for_display(),
-        slug=slug,
-    )
+    try:
+        release = get_object_or_404(Release.objects.published().for_display(), slug=slug)
+    except Http404:
+        # A public release renamed since: its old address keeps working.
+        former = FormerSlug.objects.filter(
+            slug=slug, release__in=Release.objects.published()
+        ).select_related("release")
+        if former := former.first():
+            return redirect(former.release, permanent=True)
+        raise
     # One release, one address: an old or mistyped date sends readers to the right one.
     if request.path != release.get_absolute_url():
         return redirect(release, permanent=True)

@@ -4,6 +4,7 @@ import io
 from datetime import datetime, timedelta
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -213,10 +214,31 @@ def test_release_changelist_marks_embargoed_releases_scheduled(staff_client, lis
     assert "Klobuchar (D-MN), Heitkamp (D-ND)" in html
 
 
-def test_release_changelist_filters_by_status(staff_client, listed):
-    assert changelist(staff_client, CHANGELIST_URL, {"status": "draft"}) == {listed["draft"]}
-    published = changelist(staff_client, CHANGELIST_URL, {"status": "published"})
-    assert published == set(listed.values()) - {listed["draft"]}
+def test_release_changelist_filters_by_state(staff_client, listed):
+    assert changelist(staff_client, CHANGELIST_URL, {"state": "draft"}) == {listed["draft"]}
+    assert changelist(staff_client, CHANGELIST_URL, {"state": "scheduled"}) == {
+        listed["embargoed"]
+    }
+    published = changelist(staff_client, CHANGELIST_URL, {"state": "published"})
+    assert published == set(listed.values()) - {listed["draft"], listed["embargoed"]}
+
+
+def test_release_changelist_state_filter_follows_the_clock(staff_client, listed):
+    """A scheduled release counts as published from its time on, with no job to flip it."""
+    with time_machine.travel(listed["embargoed"].published_at + timedelta(seconds=1)):
+        published = changelist(staff_client, CHANGELIST_URL, {"state": "published"})
+        scheduled = changelist(staff_client, CHANGELIST_URL, {"state": "scheduled"})
+
+    assert listed["embargoed"] in published
+    assert scheduled == set()
+
+
+def test_release_changelist_shows_when_a_scheduled_release_goes_live(staff_client, listed):
+    when = timezone.localtime(listed["embargoed"].published_at, EASTERN)
+
+    html = staff_client.get(CHANGELIST_URL, {"state": "scheduled"}).content.decode()
+
+    assert when.strftime("%b %-d, %-I:%M %p %Z") in html
 
 
 def test_release_changelist_filters_by_eastern_year(staff_client, listed):
@@ -487,14 +509,17 @@ def test_view_on_site_link_for_a_public_release(staff_client):
 
 
 @pytest.mark.parametrize("state", ["draft", "embargoed"])
-def test_no_view_on_site_link_for_a_release_not_public(staff_client, state):
+def test_view_on_site_for_a_release_not_public_is_the_staff_preview(staff_client, state):
     if state == "draft":
         release = ReleaseFactory(status=Release.Status.DRAFT, published_at=None)
     else:
         release = ReleaseFactory(published_at=timezone.now() + timedelta(hours=1))
     response = staff_client.get(change_url(release))
     assert response.status_code == 200
-    assert "View on site" not in response.content.decode()
+    html = response.content.decode()
+    assert "View on site" in html
+    assert f'href="/releases/preview/{release.pk}/"' in html
+    assert release.get_absolute_url() not in html
 
 
 # Legislation search

@@ -637,11 +637,12 @@ def build_releases(size):
 
 
 LIST_QUERIES = {
-    # 1 page of releases + 5 prefetches (senators, quotes, topics, bills, organizations)
-    "releases/?page_size=30": 6,
+    # 1 page of releases + 6 prefetches (senators, quotes, topics, bills, organizations,
+    # corrections)
+    "releases/?page_size=30": 7,
     # + 1 lookup for each filter parameter given, + 1 for Bioguide IDs
-    "releases/?page_size=30&senator=shared-senator": 7,
-    "releases/?page_size=30&senator=shared-senator&senator=K000367&topic=shared-topic": 9,
+    "releases/?page_size=30&senator=shared-senator": 8,
+    "releases/?page_size=30&senator=shared-senator&senator=K000367&topic=shared-topic": 10,
     "senators/?page_size=30": 1,
     "topics/?page_size=30": 1,
     "legislation/?page_size=30": 2,  # + cosponsors
@@ -681,12 +682,12 @@ def test_export_runs_a_fixed_number_of_queries_per_chunk(client, newsroom, size)
     build_releases(size)
     for path in ("releases/export.csv", "releases/export.json"):
         # One query for the releases and one per prefetch, once per chunk of 500.
-        assert count_queries(client, f"{API}/{path}") == 6, path
+        assert count_queries(client, f"{API}/{path}") == 7, path
 
 
 def test_details_run_a_fixed_number_of_queries(client, django_assert_max_num_queries, newsroom):
     for path, limit in [
-        (f"releases/{newsroom['joint'].pk}/", 6),
+        (f"releases/{newsroom['joint'].pk}/", 7),  # + corrections
         ("senators/K000367/", 1),
         ("legislation/s1733-113/", 2),
         ("topics/human-trafficking/", 1),

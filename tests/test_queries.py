@@ -84,7 +84,7 @@ PAGES = {
         11,
     ),
     "year archive": (lambda n: "/releases/2014/", 9),
-    "release page": (lambda n: n.detailed.get_absolute_url(), 9),
+    "release page": (lambda n: n.detailed.get_absolute_url(), 10),  # + corrections
     "senator list": (lambda n: "/senators/", 1),
     "senator page": (lambda n: n.senator.get_absolute_url(), 8),  # + activity chart
     "topic list": (lambda n: "/topics/", 1),
