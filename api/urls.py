@@ -27,7 +27,10 @@ REDOC_CSP = {
     "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
     "worker-src": [CSP.SELF, "blob:"],
 }
-redoc = SpectacularRedocView.as_view(url_name="api:schema")
+# The docs pages are HTML templates: DRF answers OPTIONS with its metadata through the
+# page's template renderer, which has no template for it (a 500); GET and HEAD only.
+DOCS_METHODS = ["get", "head"]
+redoc = SpectacularRedocView.as_view(url_name="api:schema", http_method_names=DOCS_METHODS)
 
 
 def not_found(request, rest=""):
@@ -39,7 +42,11 @@ urlpatterns = [
     path("releases/export.csv", export.ReleaseCSVExport.as_view(), name="release-export-csv"),
     path("releases/export.json", export.ReleaseJSONExport.as_view(), name="release-export-json"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", http_method_names=DOCS_METHODS),
+        name="docs",
+    ),
     path("redoc/", csp_override(REDOC_CSP)(redoc), name="redoc"),
     path("", include(router.urls)),
     # Paths ending in a slash only: one without keeps Django's redirect to the slashed URL.

@@ -72,6 +72,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The database out of reach is a 503 page (JSON under /api/), not a 500 and a traceback;
+    # the broken connection is closed so the site recovers by itself (newsroom/middleware.py).
+    "newsroom.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,6 +131,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # modelsearch's PostgreSQL index uses SearchVectorField and GinIndex; without this app
     # `manage.py check` fails on PostgreSQL.
     INSTALLED_APPS.append("django.contrib.postgres")
+    # libpq waits forever for an unreachable host; give up soon enough to answer a 503 before
+    # gunicorn's worker timeout kills the request. A DATABASE_URL's ?connect_timeout= wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
