@@ -14,7 +14,7 @@ FIND_PYTHON = for c in $(PYTHON_CANDIDATES); do \
 	  $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo $$p; exit 0; }; \
 	done; exit 1
 
-.PHONY: run serve test test-sqlite test-postgres lint format install demo admin clean
+.PHONY: run serve test test-sqlite test-postgres lint format install demo admin clean bench
 
 $(VENV)/.installed: pyproject.toml
 	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -66,3 +66,10 @@ format: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache
+
+# The load benchmark (not part of CI; 100,000 releases take a while to generate the first
+# time): production settings under gunicorn, wrk from Debian's packages, on SQLite and
+# PostgreSQL. Writes BENCHMARKS.md and BENCHMARKS.json. BENCH_ARGS="--releases 10000" etc.
+bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk; } || { echo "Install wrk (apt-get install wrk)." >&2; exit 1; }
+	$(PY) scripts/bench.py $(BENCH_ARGS)
