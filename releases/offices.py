@@ -20,14 +20,12 @@ def releases_for(user, queryset=None):
         return queryset.none()
     if sees_all_offices(user):
         return queryset
-    issued_by_office = ReleaseSenator.objects.filter(
-        senator__office_memberships__user=user
-    ).values("release")
+    issued_by_office = ReleaseSenator.objects.filter(senator__office_memberships__user=user).values(
+        "release"
+    )
     return queryset.filter(pk__in=issued_by_office)
 
 
 def office_senators(user):
     """The senators whose offices `user` works in."""
-    return Senator.objects.filter(office_memberships__user=user).order_by(
-        "last_name", "first_name"
-    )
+    return Senator.objects.filter(office_memberships__user=user).order_by("last_name", "first_name")

@@ -89,8 +89,9 @@ def prepare(vendor, releases):
     WORK.mkdir(parents=True, exist_ok=True)
     if vendor == "postgresql":
         name = urllib.parse.urlparse(PG_URL).path.lstrip("/")
-        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name],
-                       capture_output=True)  # fmt: skip  (exists already: fine)
+        subprocess.run(
+            ["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True
+        )  # fmt: skip  (exists already: fine)
     manage(vendor, "migrate", "--noinput", capture=True)
     have = int(shell(vendor, "from releases.models import Release; print(Release.objects.count())"))
     if have != releases:
@@ -176,8 +177,9 @@ def admin_cookie(port, password):
     login = f"http://127.0.0.1:{port}/admin/login/"
     html = opener.open(login).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
-    data = urllib.parse.urlencode({"username": "bench", "password": password,
-                                   "csrfmiddlewaretoken": token, "next": "/admin/"}).encode()
+    data = urllib.parse.urlencode(
+        {"username": "bench", "password": password, "csrfmiddlewaretoken": token, "next": "/admin/"}
+    ).encode()
     opener.open(urllib.request.Request(login, data=data, headers={"Referer": login}))
     cookies = {c.name: c.value for c in jar}
     if "sessionid" not in cookies:

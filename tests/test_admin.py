@@ -216,9 +216,7 @@ def test_release_changelist_marks_embargoed_releases_scheduled(staff_client, lis
 
 def test_release_changelist_filters_by_state(staff_client, listed):
     assert changelist(staff_client, CHANGELIST_URL, {"state": "draft"}) == {listed["draft"]}
-    assert changelist(staff_client, CHANGELIST_URL, {"state": "scheduled"}) == {
-        listed["embargoed"]
-    }
+    assert changelist(staff_client, CHANGELIST_URL, {"state": "scheduled"}) == {listed["embargoed"]}
     published = changelist(staff_client, CHANGELIST_URL, {"state": "published"})
     assert published == set(listed.values()) - {listed["draft"], listed["embargoed"]}
 

@@ -102,40 +102,41 @@ SURFACES = {
     "list filtered": lambda c, i: bool(
         listed_titles(c.get(f"/releases/?senator={i.senator.slug}&topic={i.topic.slug}"))
     ),
-    "list facets": lambda c, i: facet_counts(c.get("/releases/"), "topic").get(i.topic.slug, 0)
-    > 0,
+    "list facets": lambda c, i: facet_counts(c.get("/releases/"), "topic").get(i.topic.slug, 0) > 0,
     "year archive": lambda c, i: i.release.title in listed_titles(c.get("/releases/2025/")),
     "month archive": lambda c, i: i.release.title in listed_titles(c.get(_month(i.release))),
     "release page": lambda c, i: c.get(i.release.get_absolute_url()).status_code == 200,
     "related releases": lambda c, i: i.word in text(c.get("/releases/2025/03/wildlife-roundup/")),
     "senator page": lambda c, i: _release_or_quote_in(c.get(i.senator.get_absolute_url()), i),
-    "senator list count": lambda c, i: _api_count(c, f"/api/v1/senators/{i.senator.bioguide_id}/")
-    > 0,
+    "senator list count": lambda c, i: (
+        _api_count(c, f"/api/v1/senators/{i.senator.bioguide_id}/") > 0
+    ),
     "topic page": lambda c, i: i.release.title in text(c.get(i.topic.get_absolute_url())),
     "topic count": lambda c, i: _api_count(c, f"/api/v1/topics/{i.topic.slug}/") > 0,
     "bill page": lambda c, i: i.release.title in text(c.get(i.bill.get_absolute_url())),
     "bill count": lambda c, i: _api_count(c, f"/api/v1/legislation/{i.bill.bill_id}/") > 0,
-    "organization page": lambda c, i: i.release.title
-    in text(c.get(i.organization.get_absolute_url())),
-    "organization count": lambda c, i: _api_count(
-        c, f"/api/v1/organizations/{i.organization.slug}/"
-    )
-    > 0,
+    "organization page": lambda c, i: (
+        i.release.title in text(c.get(i.organization.get_absolute_url()))
+    ),
+    "organization count": lambda c, i: (
+        _api_count(c, f"/api/v1/organizations/{i.organization.slug}/") > 0
+    ),
     "quotes": lambda c, i: f"Save the {i.word} now." in text(c.get("/quotes/")),
     "quotes search": lambda c, i: f"Save the {i.word} now." in text(c.get(f"/quotes/?q={i.word}")),
     "rss feed": lambda c, i: i.word in c.get("/releases/feed/rss/").content.decode(),
     "atom feed": lambda c, i: i.word in c.get("/releases/feed/atom/").content.decode(),
-    "filtered feed": lambda c, i: i.release.title
-    in c.get(f"/releases/feed/rss/?topic={i.topic.slug}").content.decode(),
+    "filtered feed": lambda c, i: (
+        i.release.title in c.get(f"/releases/feed/rss/?topic={i.topic.slug}").content.decode()
+    ),
     "sitemap": lambda c, i: i.release.slug in c.get("/sitemap.xml").content.decode(),
     "api list": lambda c, i: i.word in c.get("/api/v1/releases/").content.decode(),
     "api search": lambda c, i: bool(_json(c.get(f"/api/v1/releases/?q={i.word}"))["results"]),
     "api record": lambda c, i: c.get(f"/api/v1/releases/{i.release.pk}/").status_code == 200,
-    "api quotes": lambda c, i: f"Save the {i.word} now."
-    in c.get("/api/v1/quotes/").content.decode(),
+    "api quotes": lambda c, i: (
+        f"Save the {i.word} now." in c.get("/api/v1/quotes/").content.decode()
+    ),
     "csv export": lambda c, i: i.word in b"".join(c.get("/api/v1/releases/export.csv")).decode(),
-    "json export": lambda c, i: i.word
-    in b"".join(c.get("/api/v1/releases/export.json")).decode(),
+    "json export": lambda c, i: i.word in b"".join(c.get("/api/v1/releases/export.json")).decode(),
 }
 
 CASES = {
