@@ -6,6 +6,8 @@ refuses to start without a real DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
 import os
+import tempfile
+import zlib
 from datetime import timedelta
 from pathlib import Path
 
@@ -72,6 +74,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and feed; If-None-Match answers 304 (on kept pages too).
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Whole public pages for anonymous visitors, ended by any change and at embargo times
+    # (newsroom/pagecache.py). Before the database's 503: kept pages outlive an outage.
+    "newsroom.pagecache.PageCacheMiddleware",
     # The database out of reach is a 503 page (JSON under /api/), not a 500 and a traceback;
     # the broken connection is closed so the site recovers by itself (newsroom/middleware.py).
     "newsroom.middleware.DatabaseUnavailableMiddleware",
@@ -152,6 +159,31 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+# Caches: local memory by default; Redis when several servers share one
+# (CACHE_URL=redis://127.0.0.1:6379/0).
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured("CACHE_URL must be a redis:// address (or unset: local memory).")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# The page cache (newsroom/pagecache.py): on in production, off on a laptop and in tests
+# unless asked for. The stamp file tells every process of one server that pages changed.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
+PAGE_CACHE_STAMP_FILE = os.environ.get(
+    "PAGE_CACHE_STAMP_FILE",
+    # One stamp per checkout (not hash(): it differs between processes).
+    str(Path(tempfile.gettempdir()) / f"newsroom-page-cache-{zlib.crc32(bytes(BASE_DIR)):08x}"),
+)
+
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"

@@ -8,9 +8,10 @@ For each database it:
    SQLite in /tmp/newsroom-bench/, PostgreSQL in the database `newsroom_bench`), reused on the
    next run when it already holds that many;
 2. starts gunicorn with the production settings (DEBUG off, gunicorn.conf.py) on 127.0.0.1;
-3. drives it from a separate process, wrk (Debian's `wrk` package), twice per page:
-   one connection for the server's own time (p50/p99 latency with no queueing), then
-   --connections connections for throughput (requests per second);
+3. with the page cache off, then on (newsroom/pagecache.py), drives it from a separate
+   process, wrk (Debian's `wrk` package), twice per page: one connection for the server's
+   own time (p50/p99 latency with no queueing), then --connections connections for
+   throughput (requests per second);
 4. reads the resident memory of each gunicorn worker.
 
 Every page is set against a baseline measured in the same run: /robots.txt, a template view
@@ -305,6 +306,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS"))
+    parser.add_argument("--skip-page-cache", action="store_true", help="measure without it only")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -318,13 +320,16 @@ def main():
     }  # fmt: skip
     for vendor in args.databases.split(","):
         probe = prepare(vendor, args.releases)
-        runs = {"no page cache": measure(vendor, probe, args, "no page cache")}
+        runs = {
+            "no page cache": measure(
+                vendor, probe, args, "no page cache", {"DJANGO_PAGE_CACHE_SECONDS": "0"}
+            )
+        }
         runs["no page cache"]["verdicts"] = verdicts(runs["no page cache"])
-        if os.environ.get("BENCH_PAGE_CACHE_ENV"):
-            # The page cache, switched on by the variable the settings read (e.g.
-            # BENCH_PAGE_CACHE_ENV=DJANGO_PAGE_CACHE=1).
-            key, _, value = os.environ["BENCH_PAGE_CACHE_ENV"].partition("=")
-            runs["page cache"] = measure(vendor, probe, args, "page cache", {key: value})
+        if not args.skip_page_cache:
+            runs["page cache"] = measure(
+                vendor, probe, args, "page cache", {"DJANGO_PAGE_CACHE_SECONDS": "300"}
+            )
         report["databases"][vendor] = runs
 
     Path(f"{args.out}.json").write_text(json.dumps(report, indent=2) + "\n")

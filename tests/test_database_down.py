@@ -111,6 +111,8 @@ def serve(tmp_path):
             GUNICORN_BIND=f"127.0.0.1:{port}",
             GUNICORN_WORKERS="1",
             GUNICORN_THREADS="1",
+            # Every request must reach the database: kept pages would (rightly) outlive it.
+            DJANGO_PAGE_CACHE_SECONDS="0",
         )
         log = open(tmp_path / f"gunicorn-{port}.log", "w")  # noqa: SIM115 (closed at teardown)
         process = subprocess.Popen(

@@ -169,3 +169,24 @@ def test_the_matrix_covers_a_release_that_goes_live_between_two_requests(client,
     # The slug: senators' pages are public whether or not they have released anything.
     assert not any("quokka-protection" in page for page in before)
     assert all("quokka-protection" in page for page in after)
+
+
+def test_kept_pages_respect_the_embargo_boundary(client, matrix, settings, tmp_path):
+    """With the page cache on, a page kept before T is not served after it."""
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_STAMP_FILE = str(tmp_path / "stamp")
+    cache.clear()
+    urls = ["/", "/releases/", "/releases/feed/rss/", "/sitemap.xml", "/api/v1/releases/"]
+    with time_machine.travel(BEFORE, tick=False):
+        for url in urls:
+            client.get(url)
+        kept = [client.get(u) for u in urls]
+    with time_machine.travel(AFTER, tick=False):
+        after = [client.get(u).content.decode() for u in urls]
+    cache.clear()
+
+    assert all(r["X-Page-Cache"] == "hit" for r in kept)
+    assert not any("quokka-protection" in r.content.decode() for r in kept)
+    assert all("quokka-protection" in page for page in after)
