@@ -124,6 +124,9 @@ class ReleaseAdminForm(forms.ModelForm):
         help_text="Bills the title, highlights or body cite (“S. 1733”, “H.R. 3610”) that are "
         "not linked yet. Tick to link them. Found when the release is saved.",
     )
+    # The release's last-change time when this form was opened. Two staff editing the same
+    # release: the second save is refused instead of silently overwriting the first.
+    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Release
@@ -142,6 +145,8 @@ class ReleaseAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk and "opened_version" in self.fields:
+            self.fields["opened_version"].initial = self.instance.updated_at.isoformat()
         if "cited_bills" not in self.fields or not self.instance.pk:
             return
         citations = release_citations(self.instance)
@@ -156,8 +161,32 @@ class ReleaseAdminForm(forms.ModelForm):
                 + "."
             )
 
+    def check_not_changed_since_opened(self):
+        """A non-field error (shown at the top of the form) if someone saved in between."""
+        opened = self.cleaned_data.get("opened_version")
+        if not (self.instance.pk and opened):
+            return
+        # Locked until this save commits (the admin saves in one transaction), so two saves
+        # at the same moment cannot both pass.
+        current = (
+            Release.objects.select_for_update()
+            .select_related("updated_by")
+            .only("updated_at", "updated_by__username")
+            .get(pk=self.instance.pk)
+        )
+        if current.updated_at.isoformat() != opened:
+            when = timezone.localtime(current.updated_at, EASTERN).strftime("%-I:%M:%S %p %Z")
+            who = f" by {current.updated_by}" if current.updated_by else ""
+            self.add_error(
+                None,
+                f"This release was changed{who} at {when}, after you opened it. Nothing was "
+                "saved. Open the release again to see the changes (copy your edits first), "
+                "or compare the versions under History.",
+            )
+
     def clean(self):
         cleaned = super().clean()
+        self.check_not_changed_since_opened()
         if cleaned.get("status") == Release.Status.PUBLISHED and not cleaned.get("published_at"):
             # Publishing with no time means now; staff pick a later time for an embargo.
             cleaned["published_at"] = timezone.now()
@@ -228,7 +257,8 @@ class ReleaseAdmin(OfficeReleaseAdminMixin, ReleaseHistoryAdmin):  # offices, pu
         css = {"all": ["newsroom_admin/release.css"]}
 
     fieldsets = [
-        (None, {"fields": ["title", "slug", "highlights", "dateline", "body"]}),
+        (None, {"fields": ["title", "slug", "highlights", "dateline", "body",
+                           "opened_version"]}),
         ("Publication", {
             "fields": [("status", "published_at"), "publication_state"],
             "description": "Times are Eastern Time (America/New_York). Publish with no time to "
