@@ -334,7 +334,7 @@ class ReleaseAdmin(OfficeReleaseAdminMixin, ReleaseHistoryAdmin):  # offices, pu
 
     @admin.display(description="Last change", ordering="updated_at")
     def updated(self, release):
-        when = timezone.localtime(release.updated_at, EASTERN).strftime("%b %-d %-I:%M %p")
+        when = timezone.localtime(release.updated_at, EASTERN).strftime("%b %-d %-I:%M %p %Z")
         return f"{when} by {release.updated_by}" if release.updated_by else when
 
     def view_on_site(self, release):
