@@ -168,8 +168,9 @@ class ReleaseAdminForm(forms.ModelForm):
             return
         # Locked until this save commits (the admin saves in one transaction), so two saves
         # at the same moment cannot both pass.
+        # Only the release's own row: PostgreSQL cannot lock the outer-joined user row.
         current = (
-            Release.objects.select_for_update()
+            Release.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .only("updated_at", "updated_by__username")
             .get(pk=self.instance.pk)
