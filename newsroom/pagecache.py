@@ -66,7 +66,7 @@ def page_cache_clear(**kwargs):
     os.utime(stamp, ns=(time.time_ns(), time.time_ns()))
 
 
-def _next_embargo():
+def next_embargo():
     """When the next scheduled release goes live (None if none is scheduled)."""
     from releases.models import Release
 
@@ -128,7 +128,7 @@ class PageCacheMiddleware:
     def _keep(self, key, response):
         now = time.time()
         until = now + settings.PAGE_CACHE_SECONDS
-        embargo = _next_embargo()
+        embargo = next_embargo()
         if embargo is not None:
             until = min(until, embargo.timestamp())
         if until <= now:

@@ -178,6 +178,8 @@ else:
 # The page cache (newsroom/pagecache.py): on in production, off on a laptop and in tests
 # unless asked for. The stamp file tells every process of one server that pages changed.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
+# Facet counts and list totals, kept until something changes (releases/counting.py).
+COUNT_CACHE_SECONDS = int(os.environ.get("DJANGO_COUNT_CACHE_SECONDS", "3600"))
 PAGE_CACHE_STAMP_FILE = os.environ.get(
     "PAGE_CACHE_STAMP_FILE",
     # One stamp per checkout (not hash(): it differs between processes).

@@ -1,16 +1,17 @@
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, render
 
+from releases import facets as facet_lib
 from releases.feeds import feed_links
 from releases.listing import paginate
-from releases.models import Legislation, Quote, Release, public_release_count
+from releases.models import Legislation, Quote, Release
 
 from .models import Organization, Senator
 
 
 def senator_list(request):
-    senators = Senator.objects.annotate(release_count=public_release_count()).order_by(
-        "-in_office", "last_name", "first_name"
+    senators = facet_lib.with_public_counts(
+        Senator.objects.order_by("-in_office", "last_name", "first_name"), "senator"
     )
     return render(request, "people/senator_list.html", {"senators": senators})
 
@@ -19,9 +20,15 @@ def senator_detail(request, slug):
     """A senator's releases (joint ones included), quotes and bills."""
     senator = get_object_or_404(Senator, slug=slug)
     public = Release.objects.published()
-    page = paginate(request, public.filter(senators=senator).for_listing())
+    page = paginate(
+        request,
+        public.filter(senators=senator).for_listing(),
+        keyset=True,
+        count_key=("senator", senator.pk),
+    )
     quotes = (
-        Quote.objects.filter(senator=senator, release__in=public)
+        # Their own releases only: a subquery of a few thousand, not of every public release.
+        Quote.objects.filter(senator=senator, release__in=public.filter(senators=senator))
         .select_related("release")
         .order_by("-release__published_at", "order")[:5]
     )
@@ -45,14 +52,17 @@ def senator_detail(request, slug):
 
 
 def organization_list(request):
-    organizations = Organization.objects.annotate(release_count=public_release_count())
+    organizations = facet_lib.with_public_counts(Organization.objects.all(), "organization")
     return render(request, "people/organization_list.html", {"organizations": organizations})
 
 
 def organization_detail(request, slug):
     organization = get_object_or_404(Organization, slug=slug)
     page = paginate(
-        request, Release.objects.published().filter(organizations=organization).for_listing()
+        request,
+        Release.objects.published().filter(organizations=organization).for_listing(),
+        keyset=True,
+        count_key=("organization", organization.pk),
     )
     return render(
         request,

@@ -39,6 +39,11 @@ class QuoteFilterSet(django_filters.FilterSet):
         )
 
 
+def _query_key(query):
+    """What a quote list's total depends on: its parameters, less the page."""
+    return tuple(sorted((k, tuple(sorted(v))) for k, v in query.lists() if k != "page"))
+
+
 def quote_list(request):
     # Only quotes from public releases: the same rule as every other public page.
     public = Quote.objects.filter(release__in=Release.objects.published().values("pk"))
@@ -48,7 +53,10 @@ def quote_list(request):
     if not filterset.form.cleaned_data.get("q"):
         quotes = quotes.order_by("-release__published_at", "release_id", "order")
     page = paginate(
-        request, quotes.select_related("release", "senator", "speaker_organization"), 30
+        request,
+        quotes.select_related("release", "senator", "speaker_organization"),
+        30,
+        count_key=("quotes", _query_key(request.GET)),
     )
     chips = [
         {"label": f"Senator: {s}", "url": querystring_toggle(request.GET, "senator", s.slug)}

@@ -1,6 +1,7 @@
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from .editorial import FormerSlug
 from .feeds import feed_links
 from .filters import ReleaseFilterSet, ignored_parameters
 from .listing import paginate, querystring_toggle, querystring_without
-from .models import EASTERN, Legislation, Release, Topic, public_release_count
+from .models import EASTERN, Legislation, Release, ReleaseSenator, Topic
 
 MONTHS = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -43,19 +44,25 @@ def release_list(request, year=None, month=None):
     filterset = ReleaseFilterSet(request.GET, queryset=base)
     filterset.is_valid()  # invalid parameters are reported and left out, never a 500
     results = facet_lib.apply_filters(filterset, base)
-    page = paginate(request, results.for_listing())
+    archive = (year, month)
+    q = filterset.form.cleaned_data.get("q")
+    page = paginate(
+        request,
+        results.for_listing(),
+        keyset=not q,  # search results are in order of relevance: paged by number
+        count_key=facet_lib.result_key(filterset, archive),
+    )
 
     def toggle(name, value):
         return querystring_toggle(request.GET, name, value)
 
-    facets = facet_lib.build_facets(filterset, base, toggle)
+    facets = facet_lib.build_facets(filterset, base, toggle, archive=archive)
     chips = [
         {"label": f"{facet.label}: {choice.label}", "url": choice.url}
         for facet in facets
         for choice in facet.choices
         if choice.selected
     ]
-    q = filterset.form.cleaned_data.get("q")
     if q:
         # The raw value may differ from the cleaned one (spaces), so drop the parameter.
         chips.append({"label": f"Search: {q}", "url": querystring_without(request.GET, "q")})
@@ -73,16 +80,9 @@ def release_list(request, year=None, month=None):
             "chips": chips,
             "q": q or "",
             "notices": ignored_parameters(filterset),
-            "querystring_without_page": _without_page(request.GET),
             "feeds": feed_links(feed_filters),
         },
     )
-
-
-def _without_page(query):
-    query = query.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def release_detail(request, year, month, slug):
@@ -90,11 +90,12 @@ def release_detail(request, year, month, slug):
         release = get_object_or_404(Release.objects.published().for_display(), slug=slug)
     except Http404:
         # A public release renamed since: its old address keeps working.
-        former = FormerSlug.objects.filter(
-            slug=slug, release__in=Release.objects.published()
-        ).select_related("release")
-        if former := former.first():
-            return redirect(former.release, permanent=True)
+        # The slug's few former owners first, then which of them is public (a subquery of
+        # every public release would read them all).
+        owners = FormerSlug.objects.filter(slug=slug).values("release_id")
+        release = Release.objects.published().filter(pk__in=owners).first()
+        if release is not None:
+            return redirect(release, permanent=True)
         raise
     # One release, one address: an old or mistyped date sends readers to the right one.
     if request.path != release.get_absolute_url():
@@ -107,34 +108,68 @@ def release_detail(request, year, month, slug):
 
 
 def related_releases(release, limit=4):
-    """Public releases sharing bills, topics or senators with this one, closest first."""
+    """Public releases sharing bills, topics or senators with this one, closest first.
+
+    Closeness: 4 per shared bill, 2 per shared topic, 1 per shared senator, then the newest.
+    The candidates are the releases sharing a bill or topic (a senator alone shares thousands
+    with a busy office's release); each is scored by small subqueries on the link tables'
+    indexes, not by joining all three links at once. A release with no bill or topic looks
+    among its senators' releases instead. One query either way.
+    """
     bills = [b.pk for b in release.legislation.all()]
     topics = [t.pk for t in release.topics.all()]
     senators = [i.senator_id for i in release.issuers]
     if not (bills or topics or senators):
         return []
-    return list(
-        Release.objects.published()
-        .exclude(pk=release.pk)
-        .filter(Q(legislation__in=bills) | Q(topics__in=topics) | Q(senators__in=senators))
-        .annotate(
-            score=Count("legislation", filter=Q(legislation__in=bills), distinct=True) * 4
-            + Count("topics", filter=Q(topics__in=topics), distinct=True) * 2
-            + Count("senators", filter=Q(senators__in=senators), distinct=True)
+    links = {
+        "bills": (Release.legislation.through, "legislation_id", bills, 4),
+        "topics": (Release.topics.through, "topic_id", topics, 2),
+        "senators": (ReleaseSenator, "senator_id", senators, 1),
+    }
+    score = Value(0)
+    for model, column, ids, weight in links.values():
+        shared = (
+            model.objects.filter(release_id=OuterRef("pk"), **{f"{column}__in": ids})
+            .order_by()
+            .values("release_id")
+            .annotate(n=Count("*"))
+            .values("n")
         )
-        .order_by("-score", "-published_at", "-pk")
-        .for_listing()[:limit]
-    )
+        score = score + Coalesce(Subquery(shared), 0) * weight
+
+    def candidates(*names):
+        condition = Q()
+        for name in names:
+            model, column, ids, _ = links[name]
+            condition |= Q(
+                pk__in=model.objects.filter(**{f"{column}__in": ids}).values("release_id")
+            )
+        return (
+            Release.objects.published()
+            .exclude(pk=release.pk)
+            .filter(condition)
+            .annotate(score=score)
+            .order_by("-score", "-published_at", "-pk")
+            .for_listing()
+        )
+
+    chosen = candidates("bills", "topics") if bills or topics else candidates("senators")
+    return list(chosen[:limit])
 
 
 def topic_list(request):
-    topics = Topic.objects.annotate(release_count=public_release_count())
+    topics = facet_lib.with_public_counts(Topic.objects.all(), "topic")
     return render(request, "releases/topic_list.html", {"topics": topics})
 
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    page = paginate(request, Release.objects.published().filter(topics=topic).for_listing())
+    page = paginate(
+        request,
+        Release.objects.published().filter(topics=topic).for_listing(),
+        keyset=True,
+        count_key=("topic", topic.pk),
+    )
     return render(
         request,
         "releases/topic_detail.html",
@@ -143,8 +178,8 @@ def topic_detail(request, slug):
 
 
 def legislation_list(request):
-    bills = Legislation.objects.select_related("sponsor").annotate(
-        release_count=public_release_count()
+    bills = facet_lib.with_public_counts(
+        Legislation.objects.select_related("sponsor"), "legislation"
     )
     return render(request, "releases/legislation_list.html", {"bills": bills})
 
@@ -158,7 +193,12 @@ def legislation_detail(request, bill_id):
     )
     if bill_id != bill.bill_id:
         return redirect(bill, permanent=True)
-    page = paginate(request, Release.objects.published().filter(legislation=bill).for_listing())
+    page = paginate(
+        request,
+        Release.objects.published().filter(legislation=bill).for_listing(),
+        keyset=True,
+        count_key=("legislation", bill.pk),
+    )
     return render(
         request,
         "releases/legislation_detail.html",
@@ -169,16 +209,8 @@ def legislation_detail(request, bill_id):
 def home(request):
     public = Release.objects.published()
     latest = list(public.for_listing()[:7])
-    topics = (
-        Topic.objects.annotate(release_count=public_release_count())
-        .filter(release_count__gt=0)
-        .order_by("-release_count", "name")[:12]
-    )
-    senators = (
-        Senator.objects.annotate(release_count=public_release_count())
-        .filter(release_count__gt=0)
-        .order_by("-release_count", "last_name")[:12]
-    )
+    topics = facet_lib.busiest(Topic.objects.all(), "topic", 12)
+    senators = facet_lib.busiest(Senator.objects.all(), "senator", 12)
     return render(
         request,
         "home.html",

@@ -1,4 +1,6 @@
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -23,6 +25,21 @@ def heitkamp(db):
         official_full_name="Heidi Heitkamp", slug="heidi-heitkamp", party="D", state="ND",
         in_office=False,
     )  # fmt: skip
+
+
+# This run's own page-cache stamp: another test run in the same checkout must not start new
+# generations under this one's feet.
+STAMP_FILE = Path(tempfile.mkdtemp(prefix="newsroom-tests-")) / "page-cache-stamp"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Each test starts with nothing kept: the cache outlives the rollback of a test's data
+    (counts and pages are kept per generation, which only a change in the database moves)."""
+    from django.core.cache import cache
+
+    settings.PAGE_CACHE_STAMP_FILE = str(STAMP_FILE)
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
