@@ -9,31 +9,20 @@ API gets JSON, and the next request after the database returns is a 200.
 
 import contextlib
 import json
-import os
 import socket
 import sqlite3
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
 from tests.factories import ReleaseFactory
+from tests.servers import PLAIN_STATIC_STORAGE, free_port, production_env, start_gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
 # Plain HTTP to 127.0.0.1, whatever proxy the environment names.
 OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class TcpRelay:
@@ -99,45 +88,22 @@ def serve(tmp_path):
 
     def start(database_url):
         port = free_port()
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))}
-        env.update(
-            DJANGO_DEBUG="0",
-            DJANGO_SECRET_KEY="q8!Zr2kP" * 8,
-            DJANGO_ALLOWED_HOSTS="127.0.0.1",
-            DJANGO_SECURE_SSL_REDIRECT="0",
-            DJANGO_STATICFILES_STORAGE="django.contrib.staticfiles.storage.StaticFilesStorage",
-            DATABASE_URL=database_url,
+        env = production_env(
+            database_url,
+            port,
+            DJANGO_STATICFILES_STORAGE=PLAIN_STATIC_STORAGE,
             DATABASE_CONN_MAX_AGE="60",  # a kept connection, so a cut one must be noticed
-            GUNICORN_BIND=f"127.0.0.1:{port}",
             GUNICORN_WORKERS="1",
             GUNICORN_THREADS="1",
             # Every request must reach the database: kept pages would (rightly) outlive it.
             DJANGO_PAGE_CACHE_SECONDS="0",
         )
-        log = open(tmp_path / f"gunicorn-{port}.log", "w")  # noqa: SIM115 (closed at teardown)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        servers.append((process, log))
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert process.poll() is None, (tmp_path / f"gunicorn-{port}.log").read_text()
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                return f"http://127.0.0.1:{port}"
-            except OSError:
-                time.sleep(0.2)
-        pytest.fail("gunicorn did not start within 30 seconds")
+        servers.append(start_gunicorn(env, tmp_path / f"gunicorn-{port}.log"))
+        return servers[-1].url
 
     yield start
-    for process, log in servers:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
+    for server in servers:
+        server.stop()
 
 
 def get(url):
