@@ -120,17 +120,20 @@ class PageCacheMiddleware:
             if time.time() < until:
                 response["X-Page-Cache"] = "hit"
                 return response
-        response = self.get_response(request)
-        if _cacheable_response(response):
-            self._keep(key, response)
-        return response
-
-    def _keep(self, key, response):
+        # How long the page may be kept is settled before it is made: were an embargo to
+        # lift while it renders, the page (without that release) must not outlive it.
         now = time.time()
         until = now + settings.PAGE_CACHE_SECONDS
         embargo = next_embargo()
         if embargo is not None:
             until = min(until, embargo.timestamp())
+        response = self.get_response(request)
+        if _cacheable_response(response):
+            self._keep(key, response, until)
+        return response
+
+    def _keep(self, key, response, until):
+        now = time.time()
         if until <= now:
             return
         set_response_etag(response)  # computed once, not on every hit

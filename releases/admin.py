@@ -221,6 +221,11 @@ class PublicationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _number(value):
+    """The int of a plain ASCII number, else None ("²".isdigit() is true; int("²") fails)."""
+    return int(value) if value and re.fullmatch(r"[0-9]{1,9}", value) else None
+
+
 class YearFilter(admin.SimpleListFilter):
     """Every year from the first release to the last, newest first.
 
@@ -242,8 +247,8 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(year), str(year)) for year in range(last, first - 1, -1)]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            year = int(self.value())
+        year = _number(self.value())
+        if year is not None:
             if not 1789 <= year <= 2100:
                 return queryset.none()
             start = datetime(year, 1, 1, tzinfo=EASTERN)
@@ -259,8 +264,8 @@ class MonthFilter(admin.SimpleListFilter):
     parameter_name = "month"
 
     def _year(self, request):
-        year = request.GET.get(YearFilter.parameter_name, "")
-        return int(year) if year.isdigit() and 1789 <= int(year) <= 2100 else None
+        year = _number(request.GET.get(YearFilter.parameter_name))
+        return year if year is not None and 1789 <= year <= 2100 else None
 
     def lookups(self, request, model_admin):
         if self._year(request) is None:
@@ -269,10 +274,9 @@ class MonthFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         year = self._year(request)
-        value = self.value() or ""
-        if year is None or not value.isdigit() or not 1 <= int(value) <= 12:
+        month = _number(self.value())
+        if year is None or month is None or not 1 <= month <= 12:
             return queryset
-        month = int(value)
         start = datetime(year, month, 1, tzinfo=EASTERN)
         end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=EASTERN)
         return queryset.filter(published_at__gte=start, published_at__lt=end)

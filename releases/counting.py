@@ -44,8 +44,9 @@ def remember(parts, compute):
     kept = cache.get(key)
     if kept is not None and now < kept[0]:
         return kept[1]
-    value = compute()
+    # The horizon before the count: an embargo lifting while it is counted ends it at once.
     until = _horizon(now)
+    value = compute()
     if until > now:
         cache.set(key, (until, value), timeout=max(1, int(until - now) + 1))
     return value

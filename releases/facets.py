@@ -26,7 +26,7 @@ from people.models import Organization, Senator
 from . import counting
 from .models import EASTERN, Legislation, Release, ReleaseSenator, Topic, ordinal
 
-FACET_LIMIT = 40  # choices a facet lists, busiest first; chosen ones are always added
+FACET_LIMIT = 24  # choices a facet lists, busiest first; chosen ones are always added
 
 
 @dataclass
@@ -36,6 +36,14 @@ class Choice:
     count: int
     selected: bool
     url: str = ""
+
+    @property
+    def count_text(self):  # "1,234", as humanize's intcomma writes it, without a template tag
+        return f"{self.count:,}"
+
+    @property
+    def count_label(self):
+        return f"{self.count} release{'' if self.count == 1 else 's'}"
 
 
 @dataclass
