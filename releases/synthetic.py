@@ -5,7 +5,8 @@ so 100,000 releases take minutes and memory stays flat. bulk_create calls no sav
 no post_save or m2m_changed, so:
 - `body_html` is set here (see releases/synthetic_text.py for how it stays fast);
 - releases/signals.py and modelsearch's own handlers never reindex row by row: the search
-  index is built once at the end, in chunks, through the backend's bulk `add_bulk`;
+  index is built once at the end, in chunks, by releases/search_bulk.py, which writes the
+  entries modelsearch's `add_bulk` would, without its per-chunk slowdowns;
 - django-simple-history records no versions: generated releases have no history, as if
   imported, and need none.
 
@@ -20,9 +21,11 @@ from django.db.models import F
 from django.utils import timezone
 from modelsearch.backends import get_search_backend
 
+from newsroom.pagecache import page_cache_clear
 from people.models import Organization, Senator
 
 from .models import Legislation, Quote, Release, ReleaseSenator, Topic
+from .search_bulk import search_index_bulk
 from .synthetic_rows import (  # noqa: F401  (MAX_*: the command's limits)
     MAX_SENATORS,
     MAX_TOPICS,
@@ -112,27 +115,15 @@ def _write_batch(plans):
 
 
 def search_index_build(*, batch_size, progress=None):
-    """Index every synthetic release and quote, `batch_size` at a time, through the backend."""
-    backend = get_search_backend()
-    jobs = [
-        (Release, Release.get_indexed_objects().filter(import_key=SYNTHETIC_KEY)),
-        (Quote, Quote.get_indexed_objects().filter(release__import_key=SYNTHETIC_KEY)),
-    ]
-    counts = {}
-    for model, queryset in jobs:
-        last, done = 0, 0
-        total = queryset.count()
-        while True:
-            chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:batch_size])
-            if not chunk:
-                break
-            backend.add_bulk(model, chunk)
-            last, done = chunk[-1].pk, done + len(chunk)
-            reset_queries()
-            if progress:
-                progress(f"search index: {model._meta.verbose_name_plural} {done:,}/{total:,}")
-        counts[model.__name__] = done
-    return counts
+    """Index every synthetic release and quote, `batch_size` at a time (releases/search_bulk.py)."""
+    return search_index_bulk(
+        [
+            (Release, Release.get_indexed_objects().filter(import_key=SYNTHETIC_KEY)),
+            (Quote, Quote.get_indexed_objects().filter(release__import_key=SYNTHETIC_KEY)),
+        ],
+        batch_size=batch_size,
+        progress=progress,
+    )
 
 
 def synthetic_newsroom_generate(
@@ -183,6 +174,12 @@ def synthetic_newsroom_generate(
         generated_at = time.monotonic()
         if index:
             search_index_build(batch_size=batch_size, progress=say)
+    # Bulk inserts send no signals: pages and counts kept from before must go.
+    page_cache_clear()
+    # Fresh statistics, or the query planners guess from an empty table (on PostgreSQL a
+    # search's year facet took minutes before autovacuum got round to it).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     counts["drafts"] = synthetic_releases().filter(status=Release.Status.DRAFT).count()
     counts["embargoed"] = (
         synthetic_releases()
