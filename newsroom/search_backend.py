@@ -124,8 +124,68 @@ def _weighted_sqlite_backend_class():
     return WeightedSQLiteSearchBackend
 
 
+@cache
+def _postgres_backend_class():
+    # Imported only on PostgreSQL (the module needs django.contrib.postgres).
+    from django.contrib.postgres.search import SearchVectorField
+    from django.db.models import BigIntegerField
+    from django.db.models.expressions import CombinedExpression
+    from django.db.models.functions import Cast
+    from modelsearch.backends.database.postgres.postgres import (
+        PostgresSearchBackend,
+        PostgresSearchQueryCompiler,
+        get_descendants_content_types_pks,
+    )
+    from modelsearch.models import IndexEntry
+    from modelsearch.query import Fuzzy, MatchAll, Not
+
+    class QuickPostgresSearchQueryCompiler(PostgresSearchQueryCompiler):
+        """modelsearch's ranking, worked out on the index alone: it joined every release to
+        its index entry and computed ts_rank for every match before sorting them."""
+
+        def search(self, config, start, stop, score_field=None, backend=None):
+            query = self.query
+            plain = not isinstance(query, (MatchAll, Not, Fuzzy))
+            if not (plain and self.order_by_relevance and score_field is None and not self.fields):
+                return super().search(config, start, stop, score_field, backend)
+            tsquery = self.build_tsquery(query, config=config)
+            # title || body, exactly as modelsearch's GIN index on the pair is defined.
+            both = CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
+            entries = (
+                IndexEntry.objects.filter(
+                    content_type__in=get_descendants_content_types_pks(self.queryset.model)
+                )
+                .annotate(_vector_=both)
+                .filter(_vector_=tsquery)
+            )
+            rank = self._build_rank_expression(
+                [(F("title"), F("title_norm")), (F("body"), 1.0)], config
+            )
+            ranked = (
+                entries.annotate(score=rank)
+                .order_by("-score", "-id")
+                .values_list("object_id", flat=True)[:RANKED]
+            )
+            from releases import counting
+
+            key = ("search-rank", self.queryset.model._meta.label, repr(query))
+            best = counting.remember(key, lambda: list(ranked))
+            ids = entries.values(pk_=Cast("object_id", BigIntegerField()))
+            ordered = self.queryset.filter(pk__in=ids).order_by(
+                PlaceIn(best).asc(), *self.queryset.model._meta.ordering
+            )
+            return ordered[start:stop]
+
+    class QuickPostgresSearchBackend(PostgresSearchBackend):
+        query_compiler_class = QuickPostgresSearchQueryCompiler
+
+    return QuickPostgresSearchBackend
+
+
 def SearchBackend(params):  # noqa: N802 (the name modelsearch looks up)
     backend = database_backend(params)
     if type(backend).__name__ == "SQLiteSearchBackend":
         return _weighted_sqlite_backend_class()(params)
+    if type(backend).__name__ == "PostgresSearchBackend":
+        return _postgres_backend_class()(params)
     return backend

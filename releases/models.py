@@ -93,6 +93,10 @@ class Legislation(models.Model):
     class Meta:
         ordering = ["-congress", "bill_type", "number"]
         verbose_name_plural = "legislation"
+        # The lists' order (/legislation/, the API's cursor), newest Congress first.
+        indexes = [
+            models.Index(fields=["-congress", "bill_type", "number"], name="legislation_order_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["bill_type", "number", "congress"], name="legislation_unique_bill"
