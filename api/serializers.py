@@ -62,7 +62,24 @@ class OptionalURLField(serializers.URLField):
 # Small records, nested in others.
 
 
-class SenatorRefSerializer(LinksMixin, serializers.ModelSerializer):
+class KeptRefMixin:
+    # A small record is the same wherever it is nested: the senators, topics, bills and
+    # organizations a page or an export names over and over are worked out once per
+    # response (kept on the outermost serializer, so never across requests and hosts), not
+    # once per mention. (Comments, not a docstring: the schema would show it.)
+
+    def ref_key(self, obj):
+        return obj.pk
+
+    def to_representation(self, instance):
+        kept = self.root.__dict__.setdefault("_kept_refs", {})
+        key = (type(self), self.ref_key(instance))
+        if key not in kept:
+            kept[key] = super().to_representation(instance)
+        return dict(kept[key])
+
+
+class SenatorRefSerializer(KeptRefMixin, LinksMixin, serializers.ModelSerializer):
     """A senator, in short."""
 
     api_route, api_lookup = "api:senator-detail", "bioguide_id"
@@ -76,7 +93,7 @@ class SenatorRefSerializer(LinksMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IssuerSerializer(serializers.ModelSerializer):
+class IssuerSerializer(KeptRefMixin, serializers.ModelSerializer):
     """A senator issuing a release, as the lead senator or joining it."""
 
     bioguide_id = serializers.CharField(source="senator.bioguide_id")
@@ -92,6 +109,9 @@ class IssuerSerializer(serializers.ModelSerializer):
         fields = ["bioguide_id", "slug", "name", "party", "state", "role", "url", "api_url"]
         read_only_fields = fields
 
+    def ref_key(self, obj):
+        return (obj.senator_id, obj.role)
+
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, obj):
         return absolute(self.context, obj.senator.get_absolute_url())
@@ -101,7 +121,7 @@ class IssuerSerializer(serializers.ModelSerializer):
         return absolute(self.context, reverse("api:senator-detail", args=[obj.senator.bioguide_id]))
 
 
-class TopicRefSerializer(LinksMixin, serializers.ModelSerializer):
+class TopicRefSerializer(KeptRefMixin, LinksMixin, serializers.ModelSerializer):
     """A topic, in short."""
 
     api_route, api_lookup = "api:topic-detail", "slug"
@@ -114,7 +134,7 @@ class TopicRefSerializer(LinksMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LegislationRefSerializer(LinksMixin, serializers.ModelSerializer):
+class LegislationRefSerializer(KeptRefMixin, LinksMixin, serializers.ModelSerializer):
     """A bill, in short."""
 
     api_route, api_lookup = "api:legislation-detail", "bill_id"
@@ -129,7 +149,7 @@ class LegislationRefSerializer(LinksMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class OrganizationRefSerializer(LinksMixin, serializers.ModelSerializer):
+class OrganizationRefSerializer(KeptRefMixin, LinksMixin, serializers.ModelSerializer):
     """An organization, in short."""
 
     api_route, api_lookup = "api:organization-detail", "slug"

@@ -31,6 +31,21 @@ def _horizon(now):
     return until
 
 
+def _key(parts):
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
+    return f"counts:{pagecache.generation()}:{digest}"
+
+
+def kept(parts):
+    """What `remember` keeps for `parts` right now, or None: never works anything out."""
+    if settings.COUNT_CACHE_SECONDS <= 0:
+        return None
+    entry = cache.get(_key(parts))
+    if entry is not None and time.time() < entry[0]:
+        return entry[1]
+    return None
+
+
 def remember(parts, compute):
     """compute(), or what it gave last time for the same `parts` if nothing changed since.
 
@@ -38,8 +53,7 @@ def remember(parts, compute):
     """
     if settings.COUNT_CACHE_SECONDS <= 0:
         return compute()
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"counts:{pagecache.generation()}:{digest}"
+    key = _key(parts)
     now = time.time()
     kept = cache.get(key)
     if kept is not None and now < kept[0]:
