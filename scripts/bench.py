@@ -256,11 +256,10 @@ def measure(vendor, probe, args, label, extra_env=None):
         for name, path in pages(probe).items():
             url = f"http://127.0.0.1:{port}{path}"
             header = cookie if name == "admin changelist" else None
-            for _ in range(3):  # warm up: connections, caches, the OS page cache
-                urllib.request.urlopen(
-                    urllib.request.Request(url, headers=dict([header.split(": ", 1)]) if header
-                                           else {}), timeout=60).read()  # fmt: skip
             cold = cold_ms(url, header)
+            # Warm up every worker (each keeps its own counts in local memory) and the OS's
+            # page cache: the steady state between edits. The first view is `cold` above.
+            wrk(url, 3, args.connections, header)
             alone = wrk(url, args.duration, 1, header)
             loaded = wrk(url, args.duration, args.connections, header)
             results[name] = {

@@ -94,9 +94,9 @@ PAGES = {
     "deep page by position": (lambda n: older_than(n, "/releases/"), 24, 3),
     "release page": (lambda n: n.detailed.get_absolute_url(), 10, 10),  # + corrections
     "senator list": (lambda n: "/senators/", 4, 1),
-    "senator page": (lambda n: n.senator.get_absolute_url(), 10, 8),  # + activity chart
+    "senator page": (lambda n: n.senator.get_absolute_url(), 11, 7),  # + activity chart
     "topic list": (lambda n: "/topics/", 4, 1),
-    "topic page": (lambda n: n.topic.get_absolute_url(), 8, 6),  # + activity chart
+    "topic page": (lambda n: n.topic.get_absolute_url(), 9, 5),  # + activity chart
     "legislation list": (lambda n: "/legislation/", 4, 1),
     "legislation page": (lambda n: n.bill.get_absolute_url(), 8, 6),
     "organization list": (lambda n: "/organizations/", 4, 1),

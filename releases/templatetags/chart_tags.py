@@ -1,5 +1,6 @@
 from django import template
 
+from releases import counting
 from releases.charts import monthly_activity
 from releases.models import Release
 
@@ -8,8 +9,12 @@ register = template.Library()
 
 @register.inclusion_tag("includes/activity_chart.html")
 def activity_chart(subject, **filters):
-    """Releases per month: `{% activity_chart senator senators=senator %}`."""
-    return {
-        "chart": monthly_activity(Release.objects.published().filter(**filters)),
-        "subject": subject,
-    }
+    """Releases per month: `{% activity_chart senator senators=senator %}`.
+
+    The monthly counts read all of a busy senator's releases, so the chart is kept between
+    changes like the other counts (releases/counting.py)."""
+    key = ("activity-chart", *sorted((name, getattr(v, "pk", v)) for name, v in filters.items()))
+    chart = counting.remember(
+        key, lambda: monthly_activity(Release.objects.published().filter(**filters))
+    )
+    return {"chart": chart, "subject": subject}
