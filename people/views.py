@@ -27,8 +27,12 @@ def senator_detail(request, slug):
         count_key=("senator", senator.pk),
     )
     quotes = (
-        # Their own releases only: a subquery of a few thousand, not of every public release.
-        Quote.objects.filter(senator=senator, release__in=public.filter(senators=senator))
+        # From their 50 latest releases (they speak in nearly all of them): a short list
+        # from the index, where all of a busy senator's quotes took 50-70 ms to sort.
+        Quote.objects.filter(
+            senator=senator,
+            release__in=public.filter(senators=senator).order_by("-published_at").values("pk")[:50],
+        )
         .select_related("release")
         .order_by("-release__published_at", "order")[:5]
     )
