@@ -45,6 +45,7 @@ PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:543
 TARGET_P50_MS, TARGET_P99_MS = 50, 150
 TARGET_SEARCH_P50_MS, TARGET_ADMIN_MS = 100, 300
 TARGET_WORKER_MB = 200
+TARGET_CACHED_RATIO = 0.70  # with the page cache: every public page at 70% of the baseline
 
 
 def free_port():
@@ -100,6 +101,19 @@ def prepare(vendor, releases):
     if have != releases:
         print(f"[{vendor}] generating {releases:,} releases (have {have:,})", flush=True)
         manage(vendor, "generate_newsroom", "--releases", str(releases), "--clear", "--seed", "1")
+    # An embargo lifting ends every kept count and page (as it must), and the generator
+    # schedules about 1,000 releases over the next two weeks. The steady state between
+    # changes is what is measured (the first view after one is measured on its own), so
+    # none may lift during the run: those due in the next three hours move three hours on.
+    moved = shell(vendor, (
+        "from datetime import timedelta; from django.db.models import F; "
+        "from django.utils import timezone; from releases.models import Release; "
+        "now = timezone.now(); "
+        "print(Release.objects.filter(status='published', published_at__gt=now, "
+        "published_at__lt=now + timedelta(hours=3)).update("
+        "published_at=F('published_at') + timedelta(hours=3)))"
+    ))  # fmt: skip
+    print(f"[{vendor}] {moved} embargoes due within three hours moved three hours on", flush=True)
     manage(vendor, "collectstatic", "--noinput", capture=True)
     password = secrets.token_urlsafe(16)
     shell(vendor, (
@@ -329,6 +343,17 @@ def markdown(report):
             if label == "no page cache":
                 missed = [name for name, ok in run["verdicts"].items() if not ok]
                 lines += [f"Latency targets missed: {', '.join(missed) or 'none'}.", ""]
+            else:
+                public = {n: r for n, r in run["pages"].items()
+                          if not n.startswith(("baseline", "admin"))}  # fmt: skip
+                under = [f"{n} ({r['ratio']:.2f})" for n, r in public.items()
+                         if r["ratio"] < TARGET_CACHED_RATIO]  # fmt: skip
+                lines += [f"Public pages under {TARGET_CACHED_RATIO:.0%} of the baseline's "
+                          f"throughput: {', '.join(under) or 'none'}.", ""]  # fmt: skip
+            heaviest = max(run["worker_rss_mb"], default=0)
+            verdict = "within" if heaviest < TARGET_WORKER_MB else "over"
+            lines += [f"Largest worker: {heaviest:.0f} MB ({verdict} the {TARGET_WORKER_MB} MB "
+                      "target).", ""]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
