@@ -48,10 +48,15 @@ class PlaceIn(Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"COALESCE(array_position(%s::bigint[], {sql}::bigint), {LAST})", [
-            self.ids,
-            *params,
-        ]
+        if not self.ids:
+            return f"({sql} * 0 + {LAST})", params
+        # = ANY over a constant array is a hash lookup (PostgreSQL 14+): array_position, a
+        # walk along the list, runs only for the ids in it, not for every match.
+        return (
+            f"CASE WHEN {sql}::bigint = ANY(%s::bigint[]) "
+            f"THEN array_position(%s::bigint[], {sql}::bigint) ELSE {LAST} END",
+            [*params, self.ids, self.ids, *params],
+        )
 
     def as_sql(self, compiler, connection, **extra):  # other databases: CASE over the list
         sql, params = compiler.compile(self.source_expressions[0])
