@@ -136,6 +136,9 @@ class PageCacheMiddleware:
         now = time.time()
         if until <= now:
             return
+        # One piece of content, not the thousands of small writes a feed is made of: the
+        # server sends each piece with its own system call (a 333 KB feed took 17 ms a hit).
+        response.content = response.content
         set_response_etag(response)  # computed once, not on every hit
         response["X-Page-Cache"] = "miss"
         cache.set(key, (until, response), timeout=max(1, int(until - now) + 1))

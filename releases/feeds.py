@@ -131,6 +131,13 @@ class ReleaseFeed(Feed):
     feed_type = RssWithContent
     item_guid_is_permalink = False
 
+    def __call__(self, request, *args, **kwargs):
+        response = super().__call__(request, *args, **kwargs)
+        # The feed writer writes the XML a few bytes at a time; sent as written, each piece
+        # is a system call of its own (thousands for 20 full releases).
+        response.content = response.content
+        return response
+
     def get_object(self, request):
         # Exactly as release_list: the publication rule per request, then the FilterSet;
         # invalid parameters are left out, never a 500.

@@ -220,14 +220,18 @@ def wrk(url, duration, connections, header=None):
         pct: float(value) * UNITS[unit]
         for pct, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
     }
-    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write) (\d+)", out))
+    timeouts = sum(int(n) for n in re.findall(r"timeout (\d+)", out))
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {
+        "socket_errors": errors,
+        "timeouts": timeouts,
+        "non_2xx_3xx": int(non_2xx[1]) if non_2xx else 0,
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1]),
         "p50_ms": latency.get("50"),
         "p99_ms": latency.get("99"),
         "requests": int(re.search(r"(\d+) requests in", out)[1]),
-        "errors": errors + (int(non_2xx[1]) if non_2xx else 0),
+        "errors": errors + timeouts + (int(non_2xx[1]) if non_2xx else 0),
     }
 
 
@@ -267,7 +271,12 @@ def measure(vendor, probe, args, label, extra_env=None):
     try:
         cookie = f"Cookie: {admin_cookie(port, probe['password'])}"
         results = {}
-        for name, path in pages(probe).items():
+        chosen = pages(probe)
+        if args.pages:  # a few pages only (the baseline is always measured: the ratios need it)
+            wanted = [w.strip() for w in args.pages.split(",")]
+            chosen = {n: p for n, p in chosen.items()
+                      if n.startswith("baseline") or any(w in n for w in wanted)}  # fmt: skip
+        for name, path in chosen.items():
             url = f"http://127.0.0.1:{port}{path}"
             header = cookie if name == "admin changelist" else None
             cold = cold_ms(url, header)
@@ -281,6 +290,8 @@ def measure(vendor, probe, args, label, extra_env=None):
                 "p50_ms": alone["p50_ms"], "p99_ms": alone["p99_ms"],
                 "rps": loaded["rps"], "loaded_p99_ms": loaded["p99_ms"],
                 "errors": alone["errors"] + loaded["errors"],
+                "timeouts": alone["timeouts"] + loaded["timeouts"],
+                "non_2xx_3xx": alone["non_2xx_3xx"] + loaded["non_2xx_3xx"],
                 "requests": alone["requests"] + loaded["requests"],
             }  # fmt: skip
             print(
@@ -365,6 +376,7 @@ def main():
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--out", default=str(ROOT / "BENCHMARKS"))
     parser.add_argument("--skip-page-cache", action="store_true", help="measure without it only")
+    parser.add_argument("--pages", default="", help="only pages whose names contain these words")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
