@@ -17,7 +17,6 @@ import io
 import json
 import math
 import re
-import socket
 from datetime import datetime, timedelta
 
 import pytest
@@ -35,6 +34,7 @@ from releases.editorial import Correction
 from releases.models import EASTERN, Quote, Release, ReleaseSenator
 from releases.services import release_unpublish
 
+from .conftest import use_redis_cache
 from .factories import (
     LegislationFactory,
     OrganizationFactory,
@@ -223,17 +223,7 @@ def count_cache(request, settings, tmp_path):
     (where the page cache's generation lives in the cache too)."""
     assert settings.COUNT_CACHE_SECONDS > 0
     if request.param == "redis":
-        try:
-            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        except OSError:
-            pytest.skip("Redis is not running on 127.0.0.1:6379 (CI has it)")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/15",
-                "KEY_PREFIX": f"test-api-counts-{tmp_path.name}",
-            }
-        }
+        use_redis_cache(settings, f"test-api-counts-{tmp_path.name}")
     cache.clear()
     yield request.param
     cache.clear()

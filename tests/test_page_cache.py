@@ -4,7 +4,6 @@ Kept pages end on any change, exactly at an embargo's time, and never hold a pre
 staff member's page.
 """
 
-import socket
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from releases.models import Release
 from releases.preview import preview_link_path
 from releases.services import preview_link_create, release_publish, release_unpublish
 
+from .conftest import use_redis_cache
 from .factories import ReleaseFactory, UserFactory
 from .html_helpers import listed_titles
 
@@ -27,17 +27,7 @@ def page_cache(request, settings, tmp_path):
     settings.PAGE_CACHE_SECONDS = 300
     settings.PAGE_CACHE_STAMP_FILE = str(tmp_path / "page-cache-stamp")
     if request.param == "redis":
-        try:
-            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        except OSError:
-            pytest.skip("Redis is not running on 127.0.0.1:6379 (CI has it)")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/15",
-                "KEY_PREFIX": f"test-{tmp_path.name}",
-            }
-        }
+        use_redis_cache(settings, f"test-{tmp_path.name}")
     cache.clear()
     yield request.param
     cache.clear()

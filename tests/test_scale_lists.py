@@ -14,7 +14,6 @@
 import html
 import random
 import re
-import socket
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -32,6 +31,7 @@ from releases.models import EASTERN, Release
 from releases.services import release_unpublish
 from releases.signals import reindex_once
 
+from .conftest import use_redis_cache
 from .factories import (
     LegislationFactory,
     OrganizationFactory,
@@ -361,17 +361,7 @@ def count_cache(request, settings, tmp_path):
     generation), or in Redis shared by every server."""
     assert settings.COUNT_CACHE_SECONDS > 0
     if request.param == "redis":
-        try:
-            socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-        except OSError:
-            pytest.skip("Redis is not running on 127.0.0.1:6379 (CI has it)")
-        settings.CACHES = {
-            "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
-                "LOCATION": "redis://127.0.0.1:6379/15",
-                "KEY_PREFIX": f"test-counts-{tmp_path.name}",
-            }
-        }
+        use_redis_cache(settings, f"test-counts-{tmp_path.name}")
     cache.clear()
     yield request.param
     cache.clear()
