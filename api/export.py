@@ -16,11 +16,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.views import APIView
 
-from releases.models import EASTERN, Release
-
-from .filters import filter_releases
-from .serializers import ReleaseSerializer
-from .views import ERRORS, FILTER_RULES, RELEASE_FILTERS, JSONAlways, with_record_prefetches
+from api.filters import filter_releases
+from api.serializers import ReleaseSerializer
+from api.views import ERRORS, FILTER_RULES, JSONAlways, with_record_prefetches
+from core.eastern import eastern_date
+from releases.models import Release
 
 CHUNK_SIZE = 500  # releases read, and prefetched for, at a time
 ROWS_PER_WRITE = 100  # rows handed to the server at a time, not one write per row
@@ -50,7 +50,7 @@ def export_releases(request):
 
 
 def _filename(extension):
-    return f"releases-{timezone.localtime(timezone.now(), EASTERN):%Y-%m-%d}.{extension}"
+    return f"releases-{eastern_date(timezone.now()):%Y-%m-%d}.{extension}"
 
 
 def _disposition(extension):
@@ -97,6 +97,7 @@ def batched(pieces):
 
 class ExportView(APIView):
     content_negotiation_class = JSONAlways  # errors are JSON, whatever was asked for
+    registry_filters = True  # the list's filters, in the schema too (api/schema.py)
     record_fields = None  # the record's fields this export writes; None: all
 
     def records(self, request):
@@ -121,7 +122,6 @@ class ReleaseCSVExport(ExportView):
         + " Columns: "
         + ", ".join(CSV_COLUMNS)
         + ". Lists are joined with “; ”; highlights, one per line.",
-        parameters=RELEASE_FILTERS,
         responses={
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="CSV, UTF-8."),
             **ERRORS,
@@ -147,7 +147,6 @@ class ReleaseJSONExport(ExportView):
     @extend_schema(
         summary="Export releases as JSON",
         description=EXPORT_DESCRIPTION + " A JSON array of release records.",
-        parameters=RELEASE_FILTERS,
         responses={200: ReleaseSerializer(many=True), **ERRORS},
     )
     def get(self, request):

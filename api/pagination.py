@@ -12,7 +12,7 @@ from django.utils import timezone
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 
-from .errors import BadParameters
+from api.errors import BadParameters
 
 MAX_PAGE_SIZE = 100
 

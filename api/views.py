@@ -19,14 +19,14 @@ from drf_spectacular.utils import (
 from rest_framework import viewsets
 from rest_framework.negotiation import BaseContentNegotiation
 
+from api import serializers
+from api.errors import BadParametersSerializer, NotFoundSerializer, reject_unknown_parameters
+from api.filters import filter_quotes, filter_releases
+from api.pagination import MAX_PAGE_SIZE, NewsroomCursorPagination
+from api.schema import repeatable
 from people.models import Organization, Senator
-from releases import counting
 from releases.models import Legislation, Quote, Release, Topic, public_release_count
-
-from . import serializers
-from .errors import BadParametersSerializer, NotFoundSerializer, reject_unknown_parameters
-from .filters import filter_quotes, filter_releases, public_quotes
-from .pagination import MAX_PAGE_SIZE, NewsroomCursorPagination
+from releases.selectors import kept_public_link_counts
 
 
 class JSONAlways(BaseContentNegotiation):
@@ -61,17 +61,6 @@ PAGINATION = [
 ]
 
 
-def repeatable(name, description, example):
-    return OpenApiParameter(
-        name,
-        {"type": "array", "items": {"type": "string", "minLength": 1}},
-        explode=True,
-        style="form",
-        description=description + " Repeat the parameter for any of several (OR).",
-        examples=[OpenApiExample(example, value=[example])],
-    )
-
-
 def identifier(name, pattern, description, example):
     """A path parameter: a record's public identifier."""
     return OpenApiParameter(
@@ -83,27 +72,8 @@ def identifier(name, pattern, description, example):
     )
 
 
-SENATOR = repeatable("senator", "A senator's slug or Bioguide ID (`K000367`).", "amy-klobuchar")
-TOPIC = repeatable("topic", "A topic's slug.", "human-trafficking")
-LEGISLATION = repeatable("legislation", "A bill ID.", "s1733-113")
-RELEASE_FILTERS = [
-    SENATOR,
-    TOPIC,
-    LEGISLATION,
-    repeatable("organization", "An organization's slug.", "united-nations"),
-    OpenApiParameter(
-        "year",
-        {"type": "array", "items": {"type": "integer", "minimum": 1789, "maximum": 2100}},
-        explode=True,
-        style="form",
-        description="Published in this year (Eastern time). Repeat for any of several (OR).",
-    ),
-    OpenApiParameter(
-        "q",
-        {"type": "string", "maxLength": 200},
-        description="Words to search for, as the site's search box takes them.",
-    ),
-]
+# Who spoke a quote (the quote list's own filter; its others come from the registry).
+SPEAKER = repeatable("senator", "A senator's slug or Bioguide ID (`K000367`).", "amy-klobuchar")
 ERRORS = {
     400: OpenApiResponse(
         BadParametersSerializer,
@@ -138,7 +108,7 @@ class PublicReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(
         summary="Public releases, newest first",
         description=f"The public list's filters and search. {FILTER_RULES}",
-        parameters=[*RELEASE_FILTERS, *PAGINATION],
+        parameters=PAGINATION,  # and the registry's filters (api/schema.py)
         responses={200: serializers.ReleaseSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(
@@ -153,6 +123,7 @@ class ReleaseViewSet(PublicReadOnlyViewSet):
     lookup_value_regex = "[0-9]{1,18}"
     ordering = ("-published_at", "-id")
     takes_filters = True
+    registry_filters = True
 
     def get_queryset(self):
         releases = Release.objects.published()
@@ -161,24 +132,17 @@ class ReleaseViewSet(PublicReadOnlyViewSet):
         return with_record_prefetches(releases)
 
 
-def kept_public_counts(name):
-    """{object id: public releases}, as releases/facets.py's `public_link_counts(name)` keeps
-    them for the site's pages, or None when they are not kept right now. Never counts: that
-    takes three queries, and an API page runs one."""
-    return counting.kept(("public-links", name))
-
-
 class CountedViewSet(PublicReadOnlyViewSet):
     # Senators, topics, bills or organizations, each with `release_count`: its public
     # releases. The counts kept for the site's pages serve when there are some (no count in
     # the query); else the page's query counts its own objects' releases. (Comments, not a
     # docstring: the schema would show it as each operation's description.)
 
-    counted = ""  # the name releases/facets.py counts them by: "senator", "topic"...
+    counted = ""  # the registry's filter naming them: "senator", "topic"...
 
     def get_queryset(self):
         objects = self.get_objects()
-        self.kept_counts = kept_public_counts(self.counted)
+        self.kept_counts = kept_public_link_counts(self.counted)
         if self.kept_counts is None:
             return objects.annotate(release_count=public_release_count("releases"))
         return objects
@@ -294,7 +258,7 @@ class OrganizationViewSet(CountedViewSet):
         summary="Quotes from public releases, newest release first",
         description="`senator` is who spoke; `topic` and `legislation` are the release's. "
         + FILTER_RULES,
-        parameters=[SENATOR, TOPIC, LEGISLATION, *PAGINATION],
+        parameters=[SPEAKER, *PAGINATION],  # and the topic and bill filters (api/schema.py)
         responses={200: serializers.QuoteSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(
@@ -309,10 +273,11 @@ class QuoteViewSet(PublicReadOnlyViewSet):
     # In the release's order within a release; `published_at` is the release's.
     ordering = ("-published_at", "-release_id", "order", "id")
     takes_filters = True
+    registry_filters = ("topic", "legislation")
 
     def get_queryset(self):
         quotes = (
-            public_quotes()
+            Quote.objects.public()
             .annotate(published_at=F("release__published_at"))
             .select_related("release", "senator", "speaker_organization")
         )

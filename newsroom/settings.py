@@ -62,13 +62,18 @@ INSTALLED_APPS = [
     "markdownx",
     "modelsearch",
     "simple_history",  # release revisions: who changed what, when; diff and restore
-    "newsroom",
-    "people",
-    "releases",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Swagger UI and Redoc as static files, no CDN
-    "api",
+    # The newsroom's apps, each depending only on those above it (docs/architecture.md).
+    "core",  # model-free: caching, image safety, outage middleware, Eastern time
+    "people",  # senators, organizations, offices, the roster importer
+    "search",  # the full-text backend, query cleaning, highlighting, indexing
+    "releases",  # releases, quotes, topics, bills; the public pages and the admin
+    "importing",  # release files and pasted text into drafts
+    "staff",  # roles, login throttling, staff accounts
+    "api",  # the read-only JSON API
+    "sampledata",  # the demo newsroom and the synthetic one; no request imports it
 ]
 
 MIDDLEWARE = [
@@ -77,11 +82,11 @@ MIDDLEWARE = [
     # ETag on every page and feed; If-None-Match answers 304 (on kept pages too).
     "django.middleware.http.ConditionalGetMiddleware",
     # Whole public pages for anonymous visitors, ended by any change and at embargo times
-    # (newsroom/pagecache.py). Before the database's 503: kept pages outlive an outage.
-    "newsroom.pagecache.PageCacheMiddleware",
+    # (core/caching.py). Before the database's 503: kept pages outlive an outage.
+    "core.middleware.PageCacheMiddleware",
     # The database out of reach is a 503 page (JSON under /api/), not a 500 and a traceback;
-    # the broken connection is closed so the site recovers by itself (newsroom/middleware.py).
-    "newsroom.middleware.DatabaseUnavailableMiddleware",
+    # the broken connection is closed so the site recovers by itself (core/middleware.py).
+    "core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -98,7 +103,7 @@ MIDDLEWARE = [
 # django-axes' backend first: it refuses a locked-out username+address before any
 # password is checked; the model backend then does the real work.
 AUTHENTICATION_BACKENDS = [
-    "newsroom.security.LoginThrottleBackend",
+    "staff.throttling.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 
@@ -175,10 +180,10 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
-# The page cache (newsroom/pagecache.py): on in production, off on a laptop and in tests
+# The page cache (core/caching.py): on in production, off on a laptop and in tests
 # unless asked for. The stamp file tells every process of one server that pages changed.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
-# Facet counts and list totals, kept until something changes (releases/counting.py).
+# Facet counts and list totals, kept until something changes (core/caching.py).
 COUNT_CACHE_SECONDS = int(os.environ.get("DJANGO_COUNT_CACHE_SECONDS", "3600"))
 PAGE_CACHE_STAMP_FILE = os.environ.get(
     "PAGE_CACHE_STAMP_FILE",
@@ -242,7 +247,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "staff.throttling.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Senate Newsroom")
@@ -261,7 +266,7 @@ MARKDOWNX_SERVER_CALL_LATENCY = 400
 # for an installation that outgrows its database.
 MODELSEARCH_BACKENDS = {
     "default": {
-        "BACKEND": os.environ.get("SEARCH_BACKEND", "newsroom.search_backend"),
+        "BACKEND": os.environ.get("SEARCH_BACKEND", "search.backend"),
         **(
             {"URLS": env_list("SEARCH_URLS"), "INDEX": os.environ.get("SEARCH_INDEX", "newsroom")}
             if os.environ.get("SEARCH_URLS")
@@ -277,7 +282,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.NewsroomAutoSchema",  # the registry's filters
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {

@@ -6,11 +6,10 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 from markdownx.views import MarkdownifyView
 
-from releases.uploads import VerifiedImageUploadView
-from releases.views import home
-
-from .auth import staff_only
-from .sitemaps import SITEMAPS
+from releases.sitemaps import SITEMAPS
+from releases.views.home import home
+from releases.views.uploads import VerifiedImageUploadView
+from staff.decorators import staff_only
 
 admin.site.site_header = f"{settings.NEWSROOM_NAME} — staff"
 admin.site.site_title = settings.NEWSROOM_NAME
@@ -19,7 +18,8 @@ admin.site.index_title = "Press office"
 urlpatterns = [
     path("", home, name="home"),
     path("", include("releases.urls")),
-    path("", include("people.urls")),
+    # "Paste a release", in the release admin (before the admin's own catch-all).
+    path("admin/releases/release/paste/", include("importing.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     # markdownx leaves its endpoints open to anyone; here they are for logged-in staff only.

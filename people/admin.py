@@ -2,10 +2,8 @@ from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
 
-from newsroom.images import PHOTO_WIDTHS, SafeImageField, image_renditions_make
-
-from . import admin_users  # noqa: F401  (the User admin, with each user's offices)
-from .models import Organization, Senator
+from core.images import PHOTO_WIDTHS, SafeImageField, image_renditions_make
+from people.models import Organization, Senator
 
 
 @admin.register(Senator)

@@ -6,9 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from newsroom.images import image_srcset
-
-from .states import State
+from core.images import image_srcset
+from people.states import State
 
 BIOGUIDE_RE = r"^[A-Z][0-9]{6}\Z"
 WIKIDATA_RE = r"^Q[1-9][0-9]*\Z"
@@ -77,7 +76,7 @@ class Senator(models.Model):
         return f"{self.name} ({self.party_state})"
 
     def get_absolute_url(self):
-        return reverse("people:senator", kwargs={"slug": self.slug})
+        return reverse("releases:senator", kwargs={"slug": self.slug})
 
     @property
     def name(self):
@@ -151,7 +150,7 @@ class Organization(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("people:organization", kwargs={"slug": self.slug})
+        return reverse("releases:organization", kwargs={"slug": self.slug})
 
     @property
     def wikidata_url(self):

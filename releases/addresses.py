@@ -7,8 +7,7 @@ alone), the slug it had is remembered as a `FormerSlug`.
 
 from django.db.models.signals import post_save, pre_save
 
-from .editorial import FormerSlug
-from .models import Release
+from releases.models import FormerSlug, Release
 
 
 def _note_old_slug(sender, instance, raw=False, update_fields=None, **kwargs):

@@ -6,16 +6,12 @@ class ReleasesConfig(AppConfig):
     verbose_name = "Press releases"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from core import caching
+        from releases import signals
+        from releases.browse import registry
+        from releases.models import Release
 
-        from newsroom import pagecache
-
-        from . import addresses, revisions, signals
-        from .roles import roles_post_migrate
-
-        signals.connect()
-        pagecache.connect()  # a change ends every kept page (newsroom/pagecache.py)
-        addresses.connect()  # a renamed release's old slug redirects (releases/addresses.py)
-        revisions.connect()  # one version per admin save or restore (releases/revisions.py)
-        # The roles' groups and permissions, kept exact after every migrate (releases/roles.py).
-        post_migrate.connect(roles_post_migrate, dispatch_uid="releases.roles_sync")
+        registry.register_defaults()  # the list's public filters (releases/browse/registry.py)
+        signals.connect()  # every receiver on release data (releases/signals.py)
+        # No page or count is kept past the next embargo (core/caching.py).
+        caching.next_change_source(Release.objects.next_embargo)

@@ -3,11 +3,24 @@
 import re
 from dataclasses import dataclass
 
+from django.contrib.humanize.templatetags.humanize import ordinal
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Legislation, ordinal
-from .recognizing import BILL_RE, congress_of
+from releases.models import Legislation
+
+# Bill citations as releases write them: S. 1733, H.R. 3610, S.Res. 12, H. J. Res. 5, HR 3610.
+# Longer forms first; never after a letter or a period, so "U.S. 20" is no bill.
+BILL_RE = re.compile(
+    r"(?<![\w.])(?P<type>"
+    r"H\.?\s?Con\.?\s?Res\.?|S\.?\s?Con\.?\s?Res\.?|H\.?\s?J\.?\s?Res\.?|S\.?\s?J\.?\s?Res\.?"
+    r"|H\.?\s?Res\.?|S\.?\s?Res\.?|H\.?\s?R\.?|S\.)\s?(?P<number>\d{1,5})\b"
+)
+
+
+def congress_of(day):
+    """The Congress in session in a year: 2013 and 2014 are the 113th."""
+    return (day.year - 1789) // 2 + 1
 
 
 @dataclass

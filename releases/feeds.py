@@ -13,35 +13,27 @@ from django.http import QueryDict
 from django.http.request import split_domain_port
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import feedgenerator, timezone
+from django.utils import feedgenerator
 from django.utils.html import escape
 
-from .facets import apply_filters
-from .filters import ReleaseFilterSet
-from .models import EASTERN, Release
-from .seo import absolute, last_modified, site_root, summary
+from core.eastern import eastern_date
+from releases.browse import registry
+from releases.browse.facets import apply_filters
+from releases.browse.filters import ReleaseFilterSet
+from releases.models import Release
+from releases.seo import absolute, last_modified, site_root, summary
 
 FEED_LENGTH = 50
-
-# How a chosen value of each list filter is written in an address and read in a title.
-# (parameter, attribute that names a chosen value in the address, words before the values)
-FILTER_WORDS = [
-    ("senator", "slug", "from"),
-    ("topic", "slug", "on"),
-    ("legislation", "bill_id", "about"),
-    ("organization", "slug", "naming"),
-    ("year", None, "in"),
-]
 
 
 def feed_query(filters):
     """The query string of a list narrowed by `filters` (ReleaseFilterSet's cleaned data:
     {"senator": [<Senator>], "q": "..."}), "" when nothing narrows it."""
     query = QueryDict(mutable=True)
-    for name, attr, _ in FILTER_WORDS:
-        values = [getattr(v, attr) if attr else str(v) for v in filters.get(name) or ()]
+    for public_filter in registry.public_filters():
+        values = [public_filter.value_of(v) for v in filters.get(public_filter.parameter) or ()]
         if values:
-            query.setlist(name, values)
+            query.setlist(public_filter.parameter, values)
     if filters.get("q"):
         query["q"] = filters["q"]
     encoded = query.urlencode()
@@ -51,10 +43,10 @@ def feed_query(filters):
 def describe(filters):
     """ "Releases from Amy Klobuchar (D-MN) on Human trafficking", in the filters' words."""
     words = ["Releases"]
-    for name, _, preposition in FILTER_WORDS:
-        values = [str(v) for v in filters.get(name) or ()]
+    for public_filter in registry.public_filters():
+        values = [str(v) for v in filters.get(public_filter.parameter) or ()]
         if values:
-            words.append(f"{preposition} {' or '.join(values)}")
+            words.append(f"{public_filter.words} {' or '.join(values)}")
     if filters.get("q"):
         words.append(f"matching “{filters['q']}”")
     return " ".join(words)
@@ -202,7 +194,7 @@ class ReleaseFeed(Feed):
     def item_guid(self, entry):
         """tag:newsroom.example,2014-05-16:release/42, from what never changes: the host,
         the day the release was created and its id (not its title, slug or date)."""
-        created = timezone.localtime(entry.release.created_at, EASTERN).date()
+        created = eastern_date(entry.release.created_at)
         return f"tag:{entry.feed.tag_authority},{created:%Y-%m-%d}:release/{entry.release.pk}"
 
     def item_pubdate(self, entry):

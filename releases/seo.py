@@ -10,12 +10,11 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import format_html, strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .models import EASTERN
+from core.eastern import eastern_iso
 
 # The characters that could end a <script> element or open a comment in it, as JSON
 # escapes; json.loads reads them back as the same characters (as Django's json_script).
@@ -60,11 +59,6 @@ def last_modified(release):
     """When the public page last changed: an embargoed release saved before it went live
     first changed for readers at its publication time; a correction changes it too."""
     return max(release.updated_at, public_updated_at(release))
-
-
-def eastern_iso(moment):
-    """ISO 8601 with the zone, in the Senate's clock: 2014-05-16T12:00:00-04:00."""
-    return timezone.localtime(moment, EASTERN).isoformat()
 
 
 def news_article(release, root):

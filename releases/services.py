@@ -3,12 +3,11 @@
 from django.db import transaction
 from django.utils import timezone
 
-from newsroom.images import LEAD_IMAGE_WIDTHS, image_renditions_make
-
-from .editorial import PreviewLink
-from .models import Release
-from .revisions import RESTORED_FIELDS, RESTORED_M2M, eastern, one_version_per_save
-from .signals import reindex_once
+from core.eastern import eastern
+from core.images import LEAD_IMAGE_WIDTHS, image_renditions_make
+from releases.models import PreviewLink, Release
+from releases.versions import RESTORED_FIELDS, RESTORED_M2M, one_version_per_save
+from search.indexing import reindex_once
 
 
 @transaction.atomic

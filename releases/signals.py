@@ -1,91 +1,132 @@
-"""Keep the search index current when what a release is indexed by changes.
+"""Every receiver on release data, in one table: what a save or delete sets off.
 
-modelsearch reindexes a release when the release itself is saved; its senators, topics,
-bills, organizations and quotes are saved separately (the admin saves them after the
-release), so each of those changes reindexes the releases it touches.
+Saving a release in the admin writes the release, then its issuing senators, quotes and
+links one by one, each sending its signals. Four things follow from them:
+
+- the search index: the release's entry is rewritten (once per admin save or import, which
+  run inside `search.indexing.reindex_once()`), and a senator, topic, bill or organization
+  rewrites its releases' entries only when words those entries hold of it changed;
+- kept pages and counts: a new generation when the transaction commits (core/caching.py);
+- former addresses: a renamed release remembers its old slug, which keeps redirecting;
+- versions: the several history records one save writes are folded into one.
+
+RECEIVERS is the table; `connect()` (called from ReleasesConfig.ready) wires it up.
 """
 
-from contextlib import contextmanager
-from contextvars import ContextVar
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from simple_history.signals import post_create_historical_record
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from modelsearch import index
-
+from core import caching
 from people.models import Organization, Senator
+from releases.models import (
+    Correction,
+    FormerSlug,
+    Legislation,
+    Quote,
+    Release,
+    ReleaseSenator,
+    Topic,
+)
+from releases.versions import fold_version
+from search.indexing import note_indexed_values, reindex, reindex_dependents, unindex
 
-from .models import Legislation, Quote, Release, ReleaseSenator, Topic
-
-_deferred = ContextVar("deferred_reindex", default=None)
-
-
-@contextmanager
-def reindex_once():
-    """Within the block, collect the releases to reindex and do each once at the end.
-
-    An import writes a release's senators, quotes, bills and organizations one by one;
-    without this, each of those writes would reindex the release again.
-    """
-    pending = set()
-    token = _deferred.set(pending)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-    reindex(pending)
+LINKS = [Release.topics.through, Release.legislation.through, Release.organizations.through]
+SUBJECTS = [Senator, Topic, Legislation, Organization]
 
 
-def reindex(release_ids):
-    pending = _deferred.get()
-    if pending is not None:
-        pending.update(release_ids)
-        return
-    for release in Release.objects.filter(pk__in=set(release_ids)).prefetch_related(
-        "senators", "topics", "organizations", "legislation", "quotes"
-    ):
-        index.insert_or_update_object(release)
+# The search index.
 
 
-def _on_release_saved(sender, instance, raw=False, **kwargs):
+def release_saved(sender, instance, raw=False, **kwargs):
     if not raw:
-        reindex([instance.pk])
+        reindex(Release, [instance.pk])
 
 
-def _on_release_deleted(sender, instance, **kwargs):
-    index.remove_object(instance)
+def release_deleted(sender, instance, **kwargs):
+    unindex(instance)
 
 
-def _on_link_saved_or_deleted(sender, instance, raw=False, **kwargs):
+def release_row_changed(sender, instance, raw=False, **kwargs):
+    """An issuing senator or a quote saved or deleted: its release's entry changes."""
     if not raw:
-        reindex([instance.release_id])
+        reindex(Release, [instance.release_id])
 
 
-def _on_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
+def release_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Topics, bills or organizations linked or unlinked, from either side."""
     if action not in {"post_add", "post_remove", "post_clear"}:
         return
     if not reverse:
-        reindex([instance.pk])
+        reindex(Release, [instance.pk])
     elif pk_set:
-        reindex(pk_set)
+        reindex(Release, pk_set)
     else:  # cleared from the other side: every release that had it
-        reindex(instance.releases.values_list("pk", flat=True))
+        reindex(Release, instance.releases.values_list("pk", flat=True))
 
 
-def _on_name_changed(sender, instance, raw=False, created=False, **kwargs):
-    """A renamed senator, topic, bill or organization: its releases are found by the new name."""
-    if not raw and not created:
-        reindex(instance.releases.values_list("pk", flat=True))
+def subject_about_to_change(sender, instance, raw=False, **kwargs):
+    note_indexed_values(instance, raw=raw)
+
+
+def subject_changed(sender, instance, raw=False, created=False, **kwargs):
+    """Only a change to words the index holds (a senator's name, a topic's, a bill's title)
+    rewrites the entries of the releases and quotes that name it."""
+    reindex_dependents(instance, raw=raw, created=created)
+
+
+# Former addresses.
+
+
+def release_about_to_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    instance._slug_before_save = None
+    if raw or instance.pk is None or (update_fields is not None and "slug" not in update_fields):
+        return
+    instance._slug_before_save = (
+        Release.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    )
+
+
+def release_slug_changed(sender, instance, raw=False, created=False, **kwargs):
+    """A renamed release keeps its old address: links to it live on in other sites, feeds
+    and inboxes (the detail view redirects from a former slug)."""
+    old = getattr(instance, "_slug_before_save", None)
+    if raw or created or not old or old == instance.slug:
+        return
+    FormerSlug.objects.get_or_create(release=instance, slug=old)
+    # Renamed back to a slug it had: that address is current again.
+    FormerSlug.objects.filter(release=instance, slug=instance.slug).delete()
+
+
+# The table: (signal, senders, receiver). Order within a signal is the order they run.
+
+PUBLIC_DATA = [Release, ReleaseSenator, Quote, Correction, *SUBJECTS]
+
+RECEIVERS = [
+    # A release and what hangs off it: the search index.
+    (post_save, [Release], release_saved),
+    (post_delete, [Release], release_deleted),
+    (post_save, [ReleaseSenator, Quote], release_row_changed),
+    (post_delete, [ReleaseSenator, Quote], release_row_changed),
+    (m2m_changed, LINKS, release_links_changed),
+    (pre_save, SUBJECTS, subject_about_to_change),
+    (post_save, SUBJECTS, subject_changed),
+    # Former addresses.
+    (pre_save, [Release], release_about_to_save),
+    (post_save, [Release], release_slug_changed),
+    # One version per save (releases/versions.py).
+    (post_create_historical_record, [Release.history.model], fold_version),
+    # Anything a public page shows: kept pages and counts end when the change commits.
+    (post_save, PUBLIC_DATA, caching.invalidate),
+    (post_delete, PUBLIC_DATA, caching.invalidate),
+    (m2m_changed, LINKS, caching.invalidate),
+]
+
+
+def dispatch_uid(receiver, sender):
+    return f"releases:{receiver.__module__}.{receiver.__name__}:{sender._meta.label}"
 
 
 def connect():
-    post_save.connect(_on_release_saved, sender=Release, dispatch_uid="reindex-release")
-    post_delete.connect(_on_release_deleted, sender=Release, dispatch_uid="unindex-release")
-    for model in (ReleaseSenator, Quote):
-        post_save.connect(_on_link_saved_or_deleted, sender=model, dispatch_uid=f"reindex-{model}")
-        post_delete.connect(
-            _on_link_saved_or_deleted, sender=model, dispatch_uid=f"reindex-del-{model}"
-        )
-    for field in ("topics", "legislation", "organizations"):
-        through = Release._meta.get_field(field).remote_field.through
-        m2m_changed.connect(_on_m2m_changed, sender=through, dispatch_uid=f"reindex-{field}")
-    for model in (Senator, Topic, Legislation, Organization):
-        post_save.connect(_on_name_changed, sender=model, dispatch_uid=f"reindex-name-{model}")
+    for signal, senders, receiver in RECEIVERS:
+        for sender in senders:
+            signal.connect(receiver, sender=sender, dispatch_uid=dispatch_uid(receiver, sender))

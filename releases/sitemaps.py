@@ -1,19 +1,31 @@
-"""Sitemap sections for releases, topics and bills: only what the public can see."""
+"""/sitemap.xml: every public page a search engine should know, by section; public only."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.urls import reverse
 
-from .models import Legislation, Release, Topic
-from .seo import last_modified
+from people.models import Organization, Senator
+from releases.models import Legislation, Release, Topic
+from releases.selectors import latest_public_change
+from releases.seo import last_modified
 
 
-def latest_public_change(queryset, path):
-    """Each object annotated with `last_release`: when its newest public release last
-    changed (None without one), `path` leading from the object to its releases."""
-    public = Release.objects.published()
-    return queryset.annotate(
-        last_release=Max(f"{path}__updated_at", filter=Q(**{f"{path}__in": public}))
-    )
+class PageSitemap(Sitemap):
+    """The home page and the index pages."""
+
+    def items(self):
+        return [
+            "home",
+            "releases:list",
+            "releases:senator-list",
+            "releases:topic-list",
+            "releases:legislation-list",
+            "releases:organization-list",
+            "releases:quote-list",
+            "api:docs",
+        ]
+
+    def location(self, name):
+        return reverse(name)
 
 
 class ReleaseSitemap(Sitemap):
@@ -30,17 +42,41 @@ class ReleaseSitemap(Sitemap):
         return last_modified(release)
 
 
-class TopicSitemap(Sitemap):
+class SubjectSitemap(Sitemap):
+    """A senator's, topic's, bill's or organization's page, changed when its newest public
+    release last changed."""
+
+    order = ""  # the field the section is listed by
+    releases_path = "releases"  # from the subject to its releases
+
     def items(self):
-        return latest_public_change(Topic.objects.order_by("slug"), "releases")
+        return latest_public_change(self.model.objects.order_by(self.order), self.releases_path)
 
-    def lastmod(self, topic):
-        return topic.last_release
+    def lastmod(self, subject):
+        return subject.last_release
 
 
-class LegislationSitemap(Sitemap):
-    def items(self):
-        return latest_public_change(Legislation.objects.order_by("bill_id"), "releases")
+class SenatorSitemap(SubjectSitemap):
+    model, order, releases_path = Senator, "slug", "releasesenator__release"
 
-    def lastmod(self, bill):
-        return bill.last_release
+
+class TopicSitemap(SubjectSitemap):
+    model, order = Topic, "slug"
+
+
+class LegislationSitemap(SubjectSitemap):
+    model, order = Legislation, "bill_id"
+
+
+class OrganizationSitemap(SubjectSitemap):
+    model, order = Organization, "slug"
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "releases": ReleaseSitemap,
+    "senators": SenatorSitemap,
+    "topics": TopicSitemap,
+    "legislation": LegislationSitemap,
+    "organizations": OrganizationSitemap,
+}

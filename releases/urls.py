@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
-from . import feeds, preview, views
-from .quotes import quote_list
+from releases import feeds
+from releases.views import detail, lists, preview, quotes, subjects
 
 
 class YearConverter:
@@ -29,17 +29,29 @@ register_converter(MonthConverter, "mm")
 
 app_name = "releases"
 urlpatterns = [
-    path("releases/", views.release_list, name="list"),
+    path("releases/", lists.release_list, name="list"),
     path("releases/preview/<int:pk>/", preview.release_preview, name="preview"),
     path("preview/<str:token>/", preview.preview_link, name="preview-link"),
     path("releases/feed/rss/", feeds.ReleaseFeed(), name="feed-rss"),
     path("releases/feed/atom/", feeds.ReleaseAtomFeed(), name="feed-atom"),
-    path("releases/<yyyy:year>/", views.release_list, name="archive-year"),
-    path("releases/<yyyy:year>/<mm:month>/", views.release_list, name="archive-month"),
-    path("releases/<yyyy:year>/<mm:month>/<slug:slug>/", views.release_detail, name="release"),
-    path("quotes/", quote_list, name="quote-list"),
-    path("topics/", views.topic_list, name="topic-list"),
-    path("topics/<slug:slug>/", views.topic_detail, name="topic"),
-    path("legislation/", views.legislation_list, name="legislation-list"),
-    path("legislation/<slug:bill_id>/", views.legislation_detail, name="legislation"),
+    path("releases/<yyyy:year>/", lists.release_list, name="archive-year"),
+    path("releases/<yyyy:year>/<mm:month>/", lists.release_list, name="archive-month"),
+    path("releases/<yyyy:year>/<mm:month>/<slug:slug>/", detail.release_detail, name="release"),
+    path("quotes/", quotes.quote_list, name="quote-list"),
+    path("senators/", subjects.senator_list, name="senator-list"),
+    path("senators/<slug:slug>/", subjects.SenatorDetailView.as_view(), name="senator"),
+    path("topics/", subjects.topic_list, name="topic-list"),
+    path("topics/<slug:slug>/", subjects.TopicDetailView.as_view(), name="topic"),
+    path("legislation/", subjects.legislation_list, name="legislation-list"),
+    path(
+        "legislation/<slug:bill_id>/",
+        subjects.LegislationDetailView.as_view(),
+        name="legislation",
+    ),
+    path("organizations/", subjects.organization_list, name="organization-list"),
+    path(
+        "organizations/<slug:slug>/",
+        subjects.OrganizationDetailView.as_view(),
+        name="organization",
+    ),
 ]

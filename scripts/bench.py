@@ -130,7 +130,7 @@ def prepare(vendor, releases):
         "s = Senator.objects.annotate(n=Count('releases')).order_by('-n').first(); "
         "t = Topic.objects.annotate(n=Count('releases')).order_by('-n').first(); "
         "r = p.order_by('-published_at')[500] if p.count() > 500 else p.first(); "
-        "from releases.listing import position_of; "
+        "from releases.browse.pagination import position_of; "
         "d = p.order_by('-published_at', '-id')[p.count() // 2]; "
         "print(json.dumps({'senator': s.slug, 'topic': t.slug, 'release': r.get_absolute_url(), "
         "'release_id': r.pk, 'count': p.count(), 'deep': position_of(d), "

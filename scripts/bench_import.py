@@ -109,8 +109,8 @@ def write_files(folder, count):
 
 
 def parse_only(files):
-    from releases.parsing import release_parse
-    from releases.recognizing import Recognizer
+    from importing.parsing import release_parse
+    from importing.recognizing import Recognizer
 
     recognizer = Recognizer.from_database()
     for path in files:

@@ -45,6 +45,17 @@ def use_redis_cache(settings, prefix):
     }
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """`with committed(): ...`: the block's writes as if their transaction committed.
+
+    A test runs inside a transaction that is rolled back, so what waits for a commit (kept
+    pages and counts end when a change commits, core/caching.py) would never happen; this
+    runs it when the block ends, as the commit would. Tests of the commit itself use
+    `transactional_db`."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 # This run's own page-cache stamp: another test run in the same checkout must not start new
 # generations under this one's feet.
 STAMP_FILE = Path(tempfile.mkdtemp(prefix="newsroom-tests-")) / "page-cache-stamp"

@@ -6,8 +6,7 @@ import pytest
 from django.utils import timezone
 
 from releases.models import FormerSlug, Release
-
-from .factories import ReleaseFactory
+from tests.factories import ReleaseFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
+from core.eastern import EASTERN
 from people.models import Senator
-from releases.models import EASTERN, Quote, Release, ReleaseSenator
-
-from .factories import (
+from releases.models import Quote, Release, ReleaseSenator
+from tests.factories import (
     LegislationFactory,
     OrganizationFactory,
     QuoteFactory,

@@ -17,9 +17,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from releases.models import EASTERN, Quote, Release, ReleaseSenator
-
-from .factories import (
+from core.eastern import EASTERN
+from releases.models import Quote, Release, ReleaseSenator
+from tests.factories import (
     LegislationFactory,
     OrganizationFactory,
     QuoteFactory,
@@ -27,7 +27,7 @@ from .factories import (
     SenatorFactory,
     TopicFactory,
 )
-from .html_helpers import listed_titles
+from tests.html_helpers import listed_titles
 
 pytestmark = pytest.mark.django_db
 

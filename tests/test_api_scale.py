@@ -30,12 +30,11 @@ from django.utils import timezone
 from api import export
 from api.serializers import ReleaseSerializer
 from api.views import with_record_prefetches
-from releases.editorial import Correction
-from releases.models import EASTERN, Quote, Release, ReleaseSenator
+from core.eastern import EASTERN
+from releases.models import Correction, Quote, Release, ReleaseSenator
 from releases.services import release_unpublish
-
-from .conftest import use_redis_cache
-from .factories import (
+from tests.conftest import use_redis_cache
+from tests.factories import (
     LegislationFactory,
     OrganizationFactory,
     QuoteFactory,
@@ -312,14 +311,15 @@ def keep_counts(client):
 
 @pytest.mark.parametrize(("change", "effect"), CHANGES, ids=[c.__name__ for c, _ in CHANGES])
 def test_kept_api_counts_change_the_moment_a_release_does(
-    client, count_cache, newsroom, change, effect
+    client, count_cache, newsroom, change, effect, committed
 ):
     keep_counts(client)
     before, counted = api_counts(client)
     assert before == (8, 8)
     assert not counted  # read from the kept counts
 
-    change(newsroom)
+    with committed():
+        change(newsroom)
 
     after, _ = api_counts(client)
     assert after == (before[0] + effect[0], before[1] + effect[1])

@@ -9,7 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from releases.models import EASTERN, Release
+from core.eastern import EASTERN
+from releases.models import Release
 from tests.factories import ReleaseFactory, SenatorFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
-from releases.charts import MONTHS, monthly_activity
+from releases.browse.charts import MONTHS, monthly_activity
 from releases.models import Release
 from tests.factories import ReleaseFactory, SenatorFactory, TopicFactory
 

@@ -10,9 +10,10 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from core.eastern import EASTERN
 from people.models import Organization, Senator
-from releases import demo as demo_content
-from releases.models import EASTERN, Legislation, Quote, Release, ReleaseSenator, Topic
+from releases.models import Legislation, Quote, Release, ReleaseSenator, Topic
+from sampledata import demo as demo_content
 
 pytestmark = pytest.mark.django_db
 

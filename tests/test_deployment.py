@@ -13,7 +13,7 @@ from axes.models import AccessAttempt
 from django.test import RequestFactory
 from django.views.defaults import server_error
 
-from .factories import ReleaseFactory, SenatorFactory, UserFactory
+from tests.factories import ReleaseFactory, SenatorFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_SECRET = "x7Kq!p2v" * 8  # 64 characters, more than 5 distinct: a "real" key

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from .factories import QuoteFactory, ReleaseFactory, UserFactory
-from .test_admin import change_url, quotes_formset, release_form, senators_formset
+from tests.factories import QuoteFactory, ReleaseFactory, UserFactory
+from tests.test_admin import change_url, quotes_formset, release_form, senators_formset
 
 pytestmark = pytest.mark.django_db
 

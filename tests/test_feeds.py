@@ -13,8 +13,7 @@ import pytest
 from django.utils import timezone
 
 from releases.models import Release
-
-from .factories import (
+from tests.factories import (
     LegislationFactory,
     OrganizationFactory,
     QuoteFactory,
@@ -22,8 +21,8 @@ from .factories import (
     SenatorFactory,
     TopicFactory,
 )
-from .html_helpers import listed_titles
-from .page_head import feed_alternates, subscribe_links
+from tests.html_helpers import listed_titles
+from tests.page_head import feed_alternates, subscribe_links
 
 pytestmark = pytest.mark.django_db
 

@@ -7,14 +7,14 @@ from urllib.parse import parse_qs
 import pytest
 from django.utils import timezone
 
-from .factories import (
+from tests.factories import (
     LegislationFactory,
     OrganizationFactory,
     ReleaseFactory,
     SenatorFactory,
     TopicFactory,
 )
-from .html_helpers import (
+from tests.html_helpers import (
     checked_choices,
     chips,
     facet_counts,

@@ -23,8 +23,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from releases.editorial import FormerSlug
-from releases.models import Release
+from releases.models import FormerSlug, Release
 from tests.factories import (
     LegislationFactory,
     OrganizationFactory,

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from people.models import Organization, Senator
 from releases.markdown import render_markdown
 from releases.models import Legislation, Quote, Release, ReleaseSenator, Topic
-from releases.search import search
-from releases.synthetic import SYNTHETIC_KEY
+from sampledata.synthetic import SYNTHETIC_KEY
+from search.query import search
 from tests.factories import ReleaseFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,8 @@ from PIL import Image
 
 from people.models import Senator
 from releases.models import Release
-
-from .factories import SenatorFactory, UserFactory
-from .test_admin import quotes_formset, release_form, senators_formset
+from tests.factories import SenatorFactory, UserFactory
+from tests.test_admin import quotes_formset, release_form, senators_formset
 
 pytestmark = pytest.mark.django_db
 
@@ -312,7 +311,7 @@ def test_release_page_serves_the_renditions_in_srcset(staff_client, senator, cli
 
 
 def test_release_without_renditions_has_no_srcset(client):
-    from .factories import ReleaseFactory
+    from tests.factories import ReleaseFactory
 
     release = ReleaseFactory()
     html = client.get(release.get_absolute_url()).content.decode()

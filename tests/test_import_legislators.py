@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from people.legislators import legislators_import
 from people.models import Senator
-
-from .factories import SenatorFactory
+from people.services import legislators_import
+from tests.factories import SenatorFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,12 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
+from core.eastern import EASTERN
+from importing.parsing import ParseError, release_parse
 from people.models import Organization, Senator
-from releases import demo
-from releases.models import EASTERN, Legislation, Quote, Release, ReleaseSenator, Topic
-from releases.parsing import ParseError, release_parse
-
-from .factories import LegislationFactory, OrganizationFactory, SenatorFactory, UserFactory
+from releases.models import Legislation, Quote, Release, ReleaseSenator, Topic
+from sampledata import demo
+from tests.factories import LegislationFactory, OrganizationFactory, SenatorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

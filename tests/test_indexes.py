@@ -31,12 +31,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from modelsearch.backends import get_search_backend
 
-from api.filters import QuoteFilterSet, public_quotes
+from api.filters import APIQuoteFilterSet as QuoteFilterSet
+from core.eastern import EASTERN
 from people.models import Organization, Senator
-from releases.filters import ReleaseFilterSet
+from releases.browse.filters import ReleaseFilterSet
 from releases.markdown import render_markdown
 from releases.models import (
-    EASTERN,
     Correction,
     FormerSlug,
     Legislation,
@@ -45,9 +45,8 @@ from releases.models import (
     ReleaseSenator,
     Topic,
 )
-from releases.search import search
-
-from .factories import (
+from search.query import search
+from tests.factories import (
     LegislationFactory,
     OrganizationFactory,
     SenatorFactory,
@@ -398,7 +397,7 @@ def test_what_a_page_of_releases_prefetches(newsroom):
 
 def test_quote_lists(newsroom):
     """The API's and /quotes/' lists: newest release first; by senator, topic and bill."""
-    quotes = public_quotes().annotate(published_at=F("release__published_at"))
+    quotes = Quote.objects.public().annotate(published_at=F("release__published_at"))
     ordered = ("-published_at", "-release_id", "order", "id")
     assert_served(quotes.order_by(*ordered)[:20], ("releases_quote", "release_id"))
     by_senator = quotes.filter(senator=newsroom["senator"]).order_by(*ordered)[:20]

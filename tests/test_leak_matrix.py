@@ -15,9 +15,9 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from releases.models import EASTERN, Release
-
-from .factories import (
+from core.eastern import EASTERN
+from releases.models import Release
+from tests.factories import (
     LegislationFactory,
     OrganizationFactory,
     QuoteFactory,
@@ -25,7 +25,7 @@ from .factories import (
     SenatorFactory,
     TopicFactory,
 )
-from .html_helpers import facet_counts, listed_titles, text
+from tests.html_helpers import facet_counts, listed_titles, text
 
 pytestmark = pytest.mark.django_db
 

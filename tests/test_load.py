@@ -23,9 +23,10 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from core.eastern import EASTERN
 from people.models import Organization, Senator
-from releases.models import EASTERN, Legislation, Quote, Release, Topic
-from releases.synthetic import synthetic_newsroom_clear
+from releases.models import Legislation, Quote, Release, Topic
+from sampledata.synthetic import synthetic_newsroom_clear
 from tests.servers import (
     ROOT,
     database_url_for_server,

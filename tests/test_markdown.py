@@ -7,8 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from releases.markdown import render_markdown
-
-from .factories import ReleaseFactory, UserFactory
+from tests.factories import ReleaseFactory, UserFactory
 
 MARKDOWNIFY = "/markdownx/markdownify/"
 UPLOAD = "/markdownx/upload/"

@@ -3,14 +3,14 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from people.models import Senator
-from releases.models import Legislation, Quote, Release, ReleaseSenator, ordinal
-
-from .factories import (
+from releases.models import Legislation, Quote, Release, ReleaseSenator
+from tests.factories import (
     LegislationFactory,
     OrganizationFactory,
     QuoteFactory,

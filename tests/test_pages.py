@@ -8,8 +8,7 @@ from types import SimpleNamespace
 import pytest
 
 from people.models import Organization
-
-from .factories import (
+from tests.factories import (
     LegislationFactory,
     OrganizationFactory,
     QuoteFactory,
@@ -17,7 +16,7 @@ from .factories import (
     SenatorFactory,
     TopicFactory,
 )
-from .html_helpers import listed_titles, text
+from tests.html_helpers import listed_titles, text
 
 pytestmark = pytest.mark.django_db
 

@@ -10,16 +10,15 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from core.eastern import EASTERN
 from people.models import OfficeMembership
-from releases.admin import ReleaseAdmin
-from releases.editorial import PreviewLink
-from releases.models import EASTERN, Release
-from releases.preview import PREVIEW_LINK_SALT, preview_link_path, preview_link_token
+from releases.admin.releases import ReleaseAdmin
+from releases.models import PreviewLink, Release
+from releases.models.editorial import PREVIEW_LINK_SALT
 from releases.services import preview_link_create, preview_link_revoke, release_unpublish
-
-from . import page_head
-from .factories import ReleaseFactory, TopicFactory, UserFactory
-from .test_admin import change_url, quotes_formset, release_form, senators_formset
+from tests import page_head
+from tests.factories import ReleaseFactory, TopicFactory, UserFactory
+from tests.test_admin import change_url, quotes_formset, release_form, senators_formset
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +217,7 @@ def link(scheduled, superuser):
 def test_preview_link_shows_the_release_with_embargo_and_who_it_was_shared_with(
     client, link, scheduled
 ):
-    response = client.get(preview_link_path(link))
+    response = client.get(link.get_absolute_url())
     assert response.status_code == 200
     text = banner(response)
     assert EMBARGO_TEXT in text
@@ -229,8 +228,8 @@ def test_preview_link_shows_the_release_with_embargo_and_who_it_was_shared_with(
 
 def test_preview_link_counts_views(client, link):
     assert link.view_count == 0 and link.last_viewed_at is None
-    client.get(preview_link_path(link))
-    client.get(preview_link_path(link))
+    client.get(link.get_absolute_url())
+    client.get(link.get_absolute_url())
     link.refresh_from_db()
     assert link.view_count == 2
     assert link.last_viewed_at == timezone.now()
@@ -238,9 +237,9 @@ def test_preview_link_counts_views(client, link):
 
 def test_preview_link_works_until_it_expires(client, link, scheduled):
     with time_machine.travel(link.expires_at - timedelta(seconds=1), tick=False):
-        assert client.get(preview_link_path(link)).status_code == 200
+        assert client.get(link.get_absolute_url()).status_code == 200
     with time_machine.travel(link.expires_at + timedelta(seconds=1), tick=False):
-        response = client.get(preview_link_path(link))
+        response = client.get(link.get_absolute_url())
     assert response.status_code == 410
     html = response.content.decode()
     assert "This preview link has expired" in html
@@ -253,7 +252,7 @@ def test_preview_link_works_until_it_expires(client, link, scheduled):
 
 def test_revoked_preview_link_is_gone(client, link, scheduled, superuser):
     preview_link_revoke(link=link, by=superuser)
-    response = client.get(preview_link_path(link))
+    response = client.get(link.get_absolute_url())
     assert response.status_code == 410
     html = response.content.decode()
     assert "This preview link has been revoked" in html
@@ -272,7 +271,7 @@ def _tampered(token):
 def test_tampered_preview_token_is_404_before_any_query(
     client, link, scheduled, kind, django_assert_num_queries
 ):
-    token = preview_link_token(link)
+    token = link.token()
     bad = {
         "one character": _tampered(token),
         "signature": token[:-1] + ("A" if token[-1] != "A" else "B"),
@@ -292,7 +291,7 @@ def test_a_link_cannot_be_turned_into_another(client, link, scheduled, superuser
         label="Reuters", expires_at=EMBARGO, by=superuser,
     )  # fmt: skip
     # Swapping the pk in the payload breaks the signature...
-    payload, signature = preview_link_token(link).rsplit(":", 1)
+    payload, signature = link.token().rsplit(":", 1)
     swapped = signing.b64_encode(f'[{other.pk},"{link.key}"]'.encode()).decode()
     response = client.get(
         reverse("releases:preview-link", kwargs={"token": f"{swapped}:{signature}"})
@@ -310,7 +309,7 @@ def test_preview_link_to_a_release_now_public_redirects_to_it(client, link, sche
     with time_machine.travel(EMBARGO + timedelta(minutes=1), tick=False):
         link.expires_at = EMBARGO + timedelta(days=1)
         link.save()
-        response = client.get(preview_link_path(link))
+        response = client.get(link.get_absolute_url())
     assert response.status_code == 302
     assert response["Location"] == scheduled.get_absolute_url()
 
@@ -319,7 +318,7 @@ def test_preview_link_to_a_release_returned_to_draft_shows_it_as_draft(
     client, link, scheduled, superuser
 ):
     release_unpublish(release=scheduled, by=superuser)
-    response = client.get(preview_link_path(link))
+    response = client.get(link.get_absolute_url())
     assert response.status_code == 200
     assert "Draft — not public" in banner(response)
     assert "Preview shared with AP, Jane Doe" in banner(response)
@@ -379,14 +378,14 @@ def klobuchar_press(klobuchar):
 def test_change_page_lists_links_with_address_status_and_a_default_expiry(
     client, klobuchar_press, link, scheduled
 ):
-    client.get(preview_link_path(link))
+    client.get(link.get_absolute_url())
     client.force_login(klobuchar_press)
     response = client.get(change_url(scheduled))
     assert response.status_code == 200
     html = response.content.decode()
     assert "1 (last May 19, 2014, 9:00 a.m. EDT)" in html
     assert 'name="preview_links-TOTAL_FORMS" value="2"' in html  # the link, and a new row
-    assert f'value="http://testserver{preview_link_path(link)}"' in html
+    assert f'value="http://testserver{link.get_absolute_url()}"' in html
     assert "Active" in html
     default = timezone.localtime(MONDAY + timedelta(days=3), EASTERN)
     assert f'name="preview_links-1-expires_at_0" value="{default:%Y-%m-%d}"' in html
@@ -407,7 +406,7 @@ def test_admin_creates_a_link_with_the_chosen_expiry(client, klobuchar_press, sc
     link = PreviewLink.objects.get()
     assert (link.release, link.label, link.expires_at) == (scheduled, "Star Tribune", expires)
     assert link.created_by == klobuchar_press
-    assert client.get(preview_link_path(link)).status_code == 200
+    assert client.get(link.get_absolute_url()).status_code == 200
 
 
 def test_admin_revokes_a_link_and_keeps_it_listed(client, klobuchar_press, link, scheduled):
@@ -418,7 +417,7 @@ def test_admin_revokes_a_link_and_keeps_it_listed(client, klobuchar_press, link,
     assert response.status_code == 302
     link.refresh_from_db()
     assert link.revoked_at == timezone.now()
-    assert client.get(preview_link_path(link)).status_code == 410
+    assert client.get(link.get_absolute_url()).status_code == 410
     html = client.get(change_url(scheduled)).content.decode()
     assert "Revoked May 19, 2014, 9:00 a.m. EDT" in html
 
@@ -488,7 +487,7 @@ def test_a_reporter_opens_a_preview_link_and_sees_the_banner(live_server, browse
         release=release, label="AP, Jane Doe", expires_at=timezone.now() + timedelta(days=1),
         by=None,
     )  # fmt: skip
-    response = page.goto(f"{live_server.url}{preview_link_path(link)}")
+    response = page.goto(f"{live_server.url}{link.get_absolute_url()}")
     assert response.status == 200
     status = page.get_by_role("status")
     assert status.is_visible()

@@ -12,9 +12,9 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from releases.models import EASTERN, Release
-
-from .factories import (
+from core.eastern import EASTERN
+from releases.models import Release
+from tests.factories import (
     LegislationFactory,
     OrganizationFactory,
     QuoteFactory,
@@ -22,7 +22,7 @@ from .factories import (
     SenatorFactory,
     TopicFactory,
 )
-from .html_helpers import facet_counts, listed_titles, text
+from tests.html_helpers import facet_counts, listed_titles, text
 
 pytestmark = pytest.mark.django_db
 

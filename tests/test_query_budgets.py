@@ -38,15 +38,14 @@ from releases.models import (
     ReleaseSenator,
     Topic,
 )
-
-from .factories import (
+from tests.factories import (
     LegislationFactory,
     OrganizationFactory,
     ReleaseFactory,
     SenatorFactory,
     TopicFactory,
 )
-from .fetch_modes import lazy_loads_raise
+from tests.fetch_modes import lazy_loads_raise
 
 pytestmark = pytest.mark.django_db
 

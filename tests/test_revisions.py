@@ -13,13 +13,12 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 
+from core.eastern import EASTERN
 from people.models import OfficeMembership
-from releases import demo
-from releases.editorial import Correction
-from releases.models import EASTERN, Release
-from releases.search import search
-
-from .factories import QuoteFactory, ReleaseFactory, SenatorFactory, TopicFactory, UserFactory
+from releases.models import Correction, Release
+from sampledata import demo
+from search.query import search
+from tests.factories import QuoteFactory, ReleaseFactory, SenatorFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

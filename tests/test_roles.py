@@ -18,9 +18,8 @@ from django.utils import timezone
 
 from people.models import OfficeMembership
 from releases.models import Release, ReleaseSenator
-from releases.roles import NEWSROOM_ADMINS, PRESS_ASSISTANTS, PRESS_SECRETARIES
-
-from .factories import ReleaseFactory, TopicFactory, UserFactory
+from staff.roles import NEWSROOM_ADMINS, PRESS_ASSISTANTS, PRESS_SECRETARIES
+from tests.factories import ReleaseFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from releases.models import Release
-from releases.search import clean_query, highlight
 from releases.services import release_publish, release_unpublish
+from search.highlighting import highlight
+from search.query import clean_query
 from tests.factories import (
     LegislationFactory,
     OrganizationFactory,

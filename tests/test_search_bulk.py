@@ -16,8 +16,8 @@ from django.db.models.functions import Cast, Concat
 from modelsearch.models import IndexEntry
 
 from releases.models import Quote, Release
-from releases.search import search
-from releases.synthetic import search_index_build
+from sampledata.synthetic import search_index_build
+from search.query import search
 
 pytestmark = pytest.mark.django_db
 

@@ -7,15 +7,14 @@ import pytest
 from django.utils import timezone
 
 from releases.models import Release
-
-from .factories import (
+from tests.factories import (
     LegislationFactory,
     OrganizationFactory,
     ReleaseFactory,
     SenatorFactory,
     TopicFactory,
 )
-from .page_head import json_ld, meta, meta_all, read
+from tests.page_head import json_ld, meta, meta_all, read
 
 pytestmark = pytest.mark.django_db
 

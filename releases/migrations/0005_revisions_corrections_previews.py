@@ -3,7 +3,7 @@
 import django.db.models.deletion
 import django.utils.timezone
 import markdownx.models
-import releases.editorial
+import releases.models.editorial
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
             name='PreviewLink',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(default=releases.editorial.preview_key, editable=False, max_length=64, unique=True)),
+                ('key', models.CharField(default=releases.models.editorial.preview_key, editable=False, max_length=64, unique=True)),
                 ('label', models.CharField(help_text='Whom the link is for, e.g. “AP, Jane Doe”.', max_length=200, verbose_name='shared with')),
                 ('expires_at', models.DateTimeField(help_text='Eastern Time (America/New_York).')),
                 ('revoked_at', models.DateTimeField(blank=True, editable=False, null=True)),

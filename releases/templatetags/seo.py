@@ -3,6 +3,7 @@
 from django import template
 from django.conf import settings
 
+from core.eastern import eastern_iso
 from releases import seo
 
 register = template.Library()
@@ -18,8 +19,8 @@ def release_meta(context, release):
         "site_name": settings.NEWSROOM_NAME,
         "url": seo.absolute(root, release.get_absolute_url()),
         "description": seo.summary(release),
-        "published": seo.eastern_iso(release.published_at),
-        "modified": seo.eastern_iso(seo.last_modified(release)),
+        "published": eastern_iso(release.published_at),
+        "modified": eastern_iso(seo.last_modified(release)),
         "senator_urls": [
             seo.absolute(root, issuer.senator.get_absolute_url()) for issuer in release.issuers
         ],

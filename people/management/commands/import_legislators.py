@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from people.legislators import legislators_import
+from people.services import legislators_import
 
 
 class Command(BaseCommand):

@@ -1,0 +1,197 @@
+"""The release admin: the form, its inlines, the list and its actions.
+
+Office visibility and the publishing permission come from releases/admin/offices.py, the
+versions pages from releases/admin/history.py, preview links from releases/admin/previews.py.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from core.eastern import eastern
+from core.images import LEAD_IMAGE_WIDTHS, image_renditions_make
+from releases.admin.filters import (
+    MonthFilter,
+    OfficeSenatorListFilter,
+    PublicationStateFilter,
+    YearFilter,
+)
+from releases.admin.forms import IssuingSenatorForm, IssuingSenatorFormSet, ReleaseAdminForm
+from releases.admin.history import CorrectionInline, ReleaseHistoryAdmin
+from releases.admin.offices import OfficeReleaseAdminMixin
+from releases.admin.previews import PreviewLinkInline
+from releases.models import Quote, Release, ReleaseSenator
+from releases.services import release_publish, release_unpublish
+from search.indexing import reindex_once
+
+
+class ReleaseSenatorInline(admin.TabularInline):
+    model = ReleaseSenator
+    form = IssuingSenatorForm
+    formset = IssuingSenatorFormSet
+    autocomplete_fields = ["senator"]
+    extra = 0
+    min_num = 1
+    fields = ["senator", "role", "order"]
+    verbose_name = "issuing senator"
+    verbose_name_plural = "Issuing senators (one lead; the others join)"
+
+
+class QuoteInline(admin.StackedInline):
+    model = Quote
+    autocomplete_fields = ["senator", "speaker_organization"]
+    extra = 0
+    fields = ["text", "senator", ("speaker_name", "speaker_title", "speaker_organization"),
+              "order"]  # fmt: skip
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "text":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "cols": 90})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.register(Release)
+class ReleaseAdmin(OfficeReleaseAdminMixin, ReleaseHistoryAdmin):  # offices, publishing, history
+    form = ReleaseAdminForm
+    inlines = [ReleaseSenatorInline, QuoteInline, PreviewLinkInline, CorrectionInline]
+    list_display = ["title", "issued_by", "status_display", "published_eastern", "updated"]
+    list_filter = [
+        PublicationStateFilter, ("senators", OfficeSenatorListFilter), "topics", YearFilter,
+        MonthFilter,
+    ]  # fmt: skip
+    search_fields = ["title", "body", "highlights"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["topics", "legislation", "organizations"]
+    readonly_fields = ["publication_state", "created_at", "created_by", "updated_at", "updated_by"]
+    list_per_page = 50
+    save_on_top = True
+    actions = ["publish_now", "return_to_draft"]
+
+    class Media:
+        css = {"all": ["newsroom_admin/release.css"]}
+
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "highlights", "dateline", "body",
+                           "opened_version"]}),
+        ("Publication", {
+            "fields": [("status", "published_at"), "publication_state"],
+            "description": "Times are Eastern Time (America/New_York). Publish with no time to "
+                           "publish now; with a future time to embargo a release: it goes live "
+                           "at that second by itself.",
+        }),
+        ("About", {"fields": ["topics", "legislation", "cited_bills", "organizations"]}),
+        ("Lead image", {"fields": ["lead_image", "lead_image_alt", "lead_image_caption"],
+                        "classes": ["collapse"]}),
+        ("History", {"fields": [("created_at", "created_by"), ("updated_at", "updated_by")],
+                     "classes": ["collapse"]}),
+    ]  # fmt: skip
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("updated_by")
+            .prefetch_related(
+                Prefetch(
+                    "releasesenator_set",
+                    queryset=ReleaseSenator.objects.select_related("senator"),
+                    to_attr="issuers",
+                )
+            )
+        )
+
+    @admin.display(description="Senators")
+    def issued_by(self, release):
+        return ", ".join(
+            f"{i.senator.last_name} ({i.senator.party_state})" for i in release.issuers
+        )
+
+    @admin.display(description="Status", ordering="status")
+    def status_display(self, release):
+        if release.is_embargoed():
+            return format_html(
+                '<span class="state state--scheduled" title="Embargoed until then">'
+                "Scheduled<br><small>{}</small></span>",
+                eastern(release.published_at, "scheduled"),
+            )
+        return format_html(
+            '<span class="state state--{}">{}</span>', release.status, release.get_status_display()
+        )
+
+    @admin.display(description="Now")
+    def publication_state(self, release):
+        """Where the saved release stands at this moment, in words a press office uses."""
+        if release.pk is None:
+            return "Not saved yet"
+        when = eastern(release.published_at, "state", empty=None)
+        if release.is_embargoed():
+            return f"Scheduled: embargoed until {when}"
+        if release.is_public():
+            return f"Published {when}"
+        return "Draft: not public"
+
+    @admin.display(description="Publication (ET)", ordering="published_at")
+    def published_eastern(self, release):
+        return eastern(release.published_at, "column")
+
+    @admin.display(description="Last change", ordering="updated_at")
+    def updated(self, release):
+        when = eastern(release.updated_at, "column_no_year")
+        return f"{when} by {release.updated_by}" if release.updated_by else when
+
+    def view_on_site(self, release):
+        if release.is_public():
+            return release.get_absolute_url()
+        return reverse("releases:preview", args=[release.pk])  # staff preview, in the public design
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+        if "lead_image" in form.changed_data:
+            # Renditions are made here, once per upload, rather than on every save of a
+            # release (publishing, imports, reindexing) or when a page is requested.
+            obj.lead_image_widths = image_renditions_make(
+                field_file=obj.lead_image, widths=LEAD_IMAGE_WIDTHS
+            )
+            Release.objects.filter(pk=obj.pk).update(lead_image_widths=obj.lead_image_widths)
+
+    def changeform_view(self, request, *args, **kwargs):
+        # The release, its senators, quotes and links are saved one by one; index it once.
+        with reindex_once():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if cited := form.cleaned_data.get("cited_bills"):
+            form.instance.legislation.add(*cited)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not ReleaseSenator:
+            return super().save_formset(request, form, formset, change)
+        # The database allows one lead per release at any moment, so demote before promoting.
+        rows = formset.save(commit=False)
+        for row in formset.deleted_objects:
+            row.delete()
+        for row in sorted(rows, key=lambda r: r.role == ReleaseSenator.Role.LEAD):
+            row.save()
+        formset.save_m2m()
+
+    @admin.action(description="Publish selected releases now", permissions=["publish"])
+    def publish_now(self, request, queryset):
+        published = 0
+        for release in queryset:
+            if not release.is_public():
+                release_publish(release=release, by=request.user, at=timezone.now())
+                published += 1
+        self.message_user(request, f"Published {published} release(s).", messages.SUCCESS)
+
+    @admin.action(description="Return selected releases to draft", permissions=["publish"])
+    def return_to_draft(self, request, queryset):
+        for release in queryset:
+            release_unpublish(release=release, by=request.user)
+        self.message_user(request, f"{len(queryset)} release(s) returned to draft.")

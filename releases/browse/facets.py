@@ -1,0 +1,182 @@
+"""Facet counts for the release list, one facet per filter of the registry.
+
+Counts are disjunctive, as on shopping and library sites: a facet's counts apply every
+active filter except its own, so each number is how many releases that choice would add
+(OR within a parameter) or narrow to (AND across parameters).
+
+At 100,000 releases the counts must stay quick, so:
+- each facet counts link rows grouped by the linked object's id alone (an index-only scan),
+  and reads the names of only the choices it shows;
+- with no filter at all, a count over the public releases is every link's count minus the
+  links of the few releases not public (drafts and embargoes), which needs no join
+  (releases/selectors.py);
+- years are counted by ranges of publication time the index serves, not by extracting each
+  row's year;
+- a facet lists its FACET_LIMIT busiest choices (and any chosen one), not 2,000 bills;
+- every result is kept by core/caching.py until something changes.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connections
+from django.db.models import Max, Min
+from django.urls import reverse
+
+from core import caching
+from core.eastern import EASTERN
+from releases.browse import registry
+from releases.models import year_span
+from releases.selectors import link_counts
+
+FACET_LIMIT = 24  # choices a facet lists, busiest first; chosen ones are always added
+
+
+@dataclass
+class Choice:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str = ""
+
+    @property
+    def count_text(self):  # "1,234", as humanize's intcomma writes it, without a template tag
+        return f"{self.count:,}"
+
+    @property
+    def count_label(self):
+        return f"{self.count} release{'' if self.count == 1 else 's'}"
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    choices: list = field(default_factory=list)
+    all_url: str = ""  # the page that lists every choice, when the facet shows only some
+    all_label: str = ""  # "senators": "All senators"
+
+    shown: int = 8  # the rest fold away under "more"
+
+    @property
+    def top(self):
+        return self.choices[: self.shown]
+
+    @property
+    def more(self):
+        return self.choices[self.shown :]
+
+    @property
+    def more_selected(self):
+        return any(c.selected for c in self.more)
+
+
+def apply_filters(filterset, queryset, exclude=()):
+    """django-filter's filter_queryset, leaving out some filters (and invalid ones)."""
+    for name, value in filterset.form.cleaned_data.items():
+        if name not in exclude:
+            queryset = filterset.filters[name].filter(queryset, value)
+    return queryset
+
+
+def linked_choices(public_filter, counts, limit=FACET_LIMIT):
+    """[(identifier, label, count)] for the `limit` busiest objects in `counts`."""
+    busiest = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    objects = public_filter.model._default_manager.in_bulk([pk for pk, _ in busiest])
+    rows = [(objects[pk], n) for pk, n in busiest if pk in objects]
+    rows.sort(key=lambda row: (-row[1], public_filter.sort_key(row[0])))
+    return [(public_filter.value_of(obj), public_filter.choice_label(obj), n) for obj, n in rows]
+
+
+def year_counts(releases):
+    """[(year, count)], newest first: one COUNT per year, each a range the index serves."""
+    bounds = releases.order_by().aggregate(first=Min("published_at"), last=Max("published_at"))
+    if bounds["first"] is None:
+        return []
+    first = bounds["first"].astimezone(EASTERN).year
+    last = bounds["last"].astimezone(EASTERN).year
+    years = list(range(last, first - 1, -1))
+    parts, params = [], []
+    for year in years:
+        within = releases.order_by().published_between(*year_span(year))
+        sql, sql_params = within.values("pk").query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS y{year})")
+        params.extend(sql_params)
+    with connections[releases.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        counts = cursor.fetchone()
+    return [(year, n) for year, n in zip(years, counts, strict=True) if n]
+
+
+def _filter_key(filterset, archive, exclude):
+    """The filters a count depends on, as plain values (for the count's cache key)."""
+    key = [("archive", archive)]
+    for name, value in sorted(filterset.form.cleaned_data.items()):
+        if name == exclude or not value:
+            continue
+        if isinstance(value, str):
+            key.append((name, value))
+        else:
+            key.append((name, tuple(sorted(registry.get(name).value_of(v) for v in value))))
+    return tuple(key)
+
+
+def facet_rows(public_filter, filterset, base, archive):
+    """([(identifier, label, count)] for the busiest choices, {id or year: count} for all),
+    kept by core/caching.py."""
+    name = public_filter.parameter
+    others = _filter_key(filterset, archive, exclude=name)
+    unfiltered = others == (("archive", (None, None)),)
+
+    def compute():
+        releases = apply_filters(filterset, base, exclude={name})
+        if public_filter.kind == "year":
+            counts = dict(year_counts(releases))
+            return [(str(y), str(y), n) for y, n in counts.items()], counts
+        counts = link_counts(name) if unfiltered else link_counts(name, releases)
+        return linked_choices(public_filter, counts), counts
+
+    return caching.remember(("facet", name, others), compute)
+
+
+def result_key(filterset, archive):
+    """What names a list's total for keeping (browse/pagination.py, core/caching.py)."""
+    return ("releases", _filter_key(filterset, archive, exclude=None))
+
+
+def _chosen_label(public_filter, chosen):
+    """A chosen value's label, as the facet's rows write it."""
+    if public_filter.kind == "year":
+        return str(chosen)
+    return public_filter.choice_label(chosen)
+
+
+def build_facets(filterset, base, url_for, archive=(None, None)):
+    """The facets for the current result; url_for(name, value) toggles one choice.
+
+    `archive` names the year or month the list covers (part of the counts' cache key).
+    """
+    facets = []
+    for public_filter in registry.public_filters():
+        name = public_filter.parameter
+        chosen = filterset.form.cleaned_data.get(name) or []
+        selected = {public_filter.value_of(v) for v in chosen}
+        facet = Facet(name, public_filter.label, all_label=public_filter.plural)
+        rows, counts = facet_rows(public_filter, filterset, base, archive)
+        for value, text, count in rows:
+            is_selected = value in selected
+            url = url_for(name, value) if is_selected else ""
+            facet.choices.append(Choice(value, text, count, is_selected, url))
+        if public_filter.index_url_name and len(rows) >= FACET_LIMIT:
+            facet.all_url = reverse(public_filter.index_url_name)
+        # A chosen value the other filters leave with no release (or one below the busiest)
+        # must stay on show, ticked, or the visitor could neither see nor undo it.
+        listed = {choice.value for choice in facet.choices}
+        for value_obj in chosen:
+            value = public_filter.value_of(value_obj)
+            if value not in listed:
+                count = counts.get(public_filter.count_key(value_obj), 0)
+                label = _chosen_label(public_filter, value_obj)
+                facet.choices.append(Choice(value, label, count, True, url_for(name, value)))
+        facets.append(facet)
+    return facets

@@ -1,0 +1,168 @@
+"""Shared pieces of every page that lists releases: pagination and its links.
+
+Lists of releases, newest first, page by *position* (keyset pagination): "Older →" carries
+the last release's publication time and id (`?older=…`), and the next page is the releases
+just below it, found through the (status, published_at) index. Page 4,000 costs what page 2
+costs, and a release published meanwhile does not shift what the next page shows. The first
+page, and `?page=N` for lists in another order (search results by relevance, quotes) or for
+old links, page by number.
+
+A list's total ("95,995 releases") is kept between changes (core/caching.py) when the
+caller names it with `count_key`. Links keep the page's other parameters, through Django's
+own `{% querystring %}`.
+"""
+
+import re
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.template.defaulttags import querystring
+from django.utils.functional import cached_property
+
+from core import caching
+from core.eastern import eastern
+
+CURSOR = re.compile(r"([0-9]{1,17})-([0-9]{1,12})")  # microseconds since 1970 - release id
+DIRECTIONS = ("older", "newer")
+
+
+class CountedPaginator(Paginator):
+    """A Paginator whose total is kept between changes under `count_key`."""
+
+    def __init__(self, *args, count_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return self.object_list.count()
+        return caching.remember(("list-count", *self.count_key), self.object_list.count)
+
+    def page(self, number):
+        """The page's ids first (the index alone can skip past the pages before it), then
+        those rows: a numbered page far down a list reads 20 rows, not all the ones above."""
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
+        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
+
+
+def position_of(release):
+    moment = release.published_at
+    micros = (moment - datetime(1970, 1, 1, tzinfo=UTC)) // _MICROSECOND
+    return f"{micros}-{release.pk}"
+
+
+_MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _parse_cursor(raw):
+    """(published_at, id) from a cursor, or None for anything else (never an error)."""
+    match = CURSOR.fullmatch(raw or "")
+    if not match:
+        return None
+    try:
+        moment = datetime(1970, 1, 1, tzinfo=UTC) + int(match[1]) * _MICROSECOND
+    except OverflowError:
+        return None
+    return moment, int(match[2])
+
+
+def relink(query, **changes):
+    """The query string with `changes` made (None removes a parameter), back on page 1."""
+    return querystring(None, query, {"page": None, "older": None, "newer": None}, changes)
+
+
+def querystring_toggle(query, name, value):
+    """The query string with `value` added to or removed from `name`, back on page 1."""
+    values = query.getlist(name)
+    values = [v for v in values if v != value] if value in values else [*values, value]
+    return relink(query, **{name: values or None})
+
+
+class ListPage:
+    """One page of a list, whichever way it was reached; what the templates use."""
+
+    def __init__(self, object_list, paginator, *, number=None, newer_url="", older_url="",
+                 where=""):  # fmt: skip
+        self.object_list = object_list
+        self.paginator = paginator
+        self.number = number  # None on a page reached by position
+        self.newer_url = newer_url
+        self.older_url = older_url
+        self.where = where
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_previous(self):
+        return bool(self.newer_url)
+
+    def has_next(self):
+        return bool(self.older_url)
+
+    def has_other_pages(self):
+        return self.has_previous() or self.has_next()
+
+
+def paginate(request, queryset, per_page=None, *, keyset=False, count_key=None):
+    """A page of `queryset`; a garbage or out-of-range ?page= or cursor gives the nearest page.
+
+    `keyset=True` for lists ordered newest first (-published_at, -id): "Older →" and
+    "← Newer" then move by position. `count_key` names the list's total for keeping.
+    """
+    per_page = per_page or settings.RELEASES_PER_PAGE
+    paginator = CountedPaginator(queryset, per_page, count_key=count_key)
+    query = request.GET
+    if keyset:
+        for direction in DIRECTIONS:
+            position = _parse_cursor(query.get(direction))
+            if position is not None:
+                page = _by_position(query, queryset, paginator, direction, position)
+                if page is not None:
+                    return page
+    page = paginator.get_page(query.get("page"))
+    objects = list(page.object_list)
+    newer = relink(query, page=page.previous_page_number()) if page.has_previous() else ""
+    if page.number == 2:
+        newer = relink(query)
+    older = ""
+    if page.has_next():
+        older = (
+            relink(query, older=position_of(objects[-1]))
+            if keyset and objects
+            else relink(query, page=page.next_page_number())
+        )
+    where = f"Page {page.number} of {paginator.num_pages:,}"
+    return ListPage(objects, paginator, number=page.number, newer_url=newer, older_url=older,
+                    where=where)  # fmt: skip
+
+
+def _by_position(query, queryset, paginator, direction, position):
+    moment, pk = position
+    per_page = paginator.per_page
+    if direction == "older":
+        rows = queryset.older_than(moment, pk)
+    else:
+        rows = queryset.newer_than(moment, pk)
+    rows = list(rows[: per_page + 1])
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if direction == "newer":
+        if not more:
+            return None  # back at the top: the first page, by number
+        rows.reverse()
+    if not rows:
+        return None  # nothing older than that (a stale or made-up cursor): the first page
+    newer = relink(query, newer=position_of(rows[0]))
+    older = relink(query, older=position_of(rows[-1])) if (more or direction == "newer") else ""
+    first = eastern(rows[0].published_at, "day")
+    last = eastern(rows[-1].published_at, "day")
+    where = first if first == last else f"{first} – {last}"
+    return ListPage(rows, paginator, newer_url=newer, older_url=older, where=where)

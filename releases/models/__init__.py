@@ -1,0 +1,29 @@
+"""The releases app's models, by meaning; every name is importable from `releases.models`."""
+
+from releases.models.editorial import Correction, FormerSlug, PreviewLink
+from releases.models.quote import Quote, QuoteQuerySet
+from releases.models.release import (
+    Release,
+    ReleaseQuerySet,
+    ReleaseSenator,
+    public_condition,
+    public_release_count,
+    year_span,
+)
+from releases.models.subjects import Legislation, Topic
+
+__all__ = [
+    "Correction",
+    "FormerSlug",
+    "Legislation",
+    "PreviewLink",
+    "Quote",
+    "QuoteQuerySet",
+    "Release",
+    "ReleaseQuerySet",
+    "ReleaseSenator",
+    "Topic",
+    "public_condition",
+    "public_release_count",
+    "year_span",
+]

@@ -1,0 +1,113 @@
+"""What happens to a release around publication: corrections, former addresses, previews."""
+
+import secrets
+
+from django.conf import settings
+from django.core import signing
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+# Tokens signed for preview links are good for nothing else, and no other signature is
+# good for a preview link.
+PREVIEW_LINK_SALT = "releases.preview-link"
+
+
+def preview_key():
+    return secrets.token_urlsafe(24)
+
+
+class Correction(models.Model):
+    """A public note on a published release: what was wrong, and what it says now."""
+
+    release = models.ForeignKey("releases.Release", on_delete=models.CASCADE,
+                                related_name="corrections")  # fmt: skip
+    text = models.TextField(
+        help_text="Shown on the release page under “Corrections”, e.g. “An earlier version "
+        "misstated the bill's number.”"
+    )
+    noted_at = models.DateTimeField(
+        "time", default=timezone.now, help_text="Eastern Time (America/New_York)."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["noted_at", "id"]
+        indexes = [models.Index(fields=["release", "noted_at"])]
+
+    def __str__(self):
+        return f"Correction to “{self.release}” ({self.noted_at:%Y-%m-%d})"
+
+
+class FormerSlug(models.Model):
+    """A slug a release no longer has: its old address redirects to the current one."""
+
+    release = models.ForeignKey("releases.Release", on_delete=models.CASCADE,
+                                related_name="former_slugs")  # fmt: skip
+    slug = models.SlugField(max_length=200, db_index=True)
+    retired_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-retired_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["release", "slug"], name="former_slug_once"),
+        ]
+
+    def __str__(self):
+        return self.slug
+
+
+class PreviewLink(models.Model):
+    """A link that shows one unpublished release to someone without an account.
+
+    The address carries a signed token naming the link; the link can expire and be revoked,
+    and either ends it (410), whatever the signature says.
+    """
+
+    release = models.ForeignKey("releases.Release", on_delete=models.CASCADE,
+                                related_name="preview_links")  # fmt: skip
+    key = models.CharField(max_length=64, unique=True, default=preview_key, editable=False)
+    label = models.CharField(
+        "shared with", max_length=200, help_text="Whom the link is for, e.g. “AP, Jane Doe”."
+    )
+    expires_at = models.DateTimeField(help_text="Eastern Time (America/New_York).")
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    view_count = models.PositiveIntegerField(default=0, editable=False)
+    last_viewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Preview of “{self.release}” for {self.label}"
+
+    def get_absolute_url(self):
+        """The link's address, to share: /preview/<signed token>/."""
+        return reverse("releases:preview-link", kwargs={"token": self.token()})
+
+    def token(self):
+        """The signed token in the link's address: the link's pk and its random key."""
+        return signing.Signer(salt=PREVIEW_LINK_SALT).sign_object([self.pk, self.key])
+
+    @classmethod
+    def lookup_for_token(cls, token):
+        """(pk, key) from a token, or None for a bad signature (never reaches the database)."""
+        try:
+            pk, key = signing.Signer(salt=PREVIEW_LINK_SALT).unsign_object(token)
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+        if not isinstance(pk, int) or not isinstance(key, str):
+            return None
+        # The key is checked too, so a link stays unguessable even if the secret key leaked.
+        return {"pk": pk, "key": key}
+
+    def is_active(self):
+        return self.revoked_at is None and self.expires_at > timezone.now()

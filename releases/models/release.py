@@ -1,0 +1,345 @@
+"""A release, who issues it, and the publication rule."""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from markdownx.models import MarkdownxField
+from modelsearch import index
+from simple_history.models import HistoricalRecords
+
+from core.eastern import EASTERN
+from core.images import image_srcset
+from people.models import Organization, Senator
+from releases.markdown import render_markdown
+from releases.models.editorial import Correction
+from releases.models.quote import Quote
+from releases.models.subjects import Legislation, Topic
+
+
+def year_span(year):
+    """The first moment of `year` and of the next, in Eastern time."""
+    return datetime(year, 1, 1, tzinfo=EASTERN), datetime(year + 1, 1, 1, tzinfo=EASTERN)
+
+
+def public_condition(prefix=""):
+    """The publication rule as a condition: published, and its time has come.
+
+    `prefix` reaches a release from another model ("release__" from a quote).
+    """
+    return Q(**{
+        f"{prefix}status": Release.Status.PUBLISHED,
+        f"{prefix}published_at__lte": timezone.now(),
+    })  # fmt: skip
+
+
+class ReleaseQuerySet(models.QuerySet):
+    """Where releases stand, as of this moment: every public surface asks these.
+
+    A release is public when it is published and its time has come; a later time is an
+    embargo (`scheduled()`), which lifts by itself with no cron. `hidden()` is all the rest.
+    Nothing outside this package compares `status` or `published_at` to decide publication
+    (tests/releases/test_publication_rule.py reads the source tree for it).
+    """
+
+    def published(self):
+        """The publication rule, evaluated per request."""
+        return self.filter(public_condition())
+
+    def drafts(self):
+        return self.filter(status=Release.Status.DRAFT)
+
+    def scheduled(self):
+        """Published with a time still to come: embargoed."""
+        return self.filter(status=Release.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def hidden(self):
+        """Every release the publication rule keeps out (drafts and embargoes), in a form
+        the (status, published_at) index serves."""
+        unpublished = [s for s in Release.Status.values if s != Release.Status.PUBLISHED]
+        return self.filter(
+            Q(status__in=unpublished)
+            | Q(status=Release.Status.PUBLISHED, published_at__gt=timezone.now())
+        )
+
+    def next_embargo(self):
+        """When the next scheduled release goes live (None if none is scheduled)."""
+        return self.scheduled().aggregate(next=models.Min("published_at"))["next"]
+
+    def published_between(self, start, end):
+        """Publication times from `start` up to (not including) `end`: ranges the
+        publication-time index serves (an archive month, a year)."""
+        return self.filter(published_at__gte=start, published_at__lt=end)
+
+    def published_in_years(self, years):
+        """Published in any of `years` (Eastern time), as index ranges, not EXTRACT."""
+        condition = Q()
+        for year in sorted(set(years)):
+            start, end = year_span(year)
+            condition |= Q(published_at__gte=start, published_at__lt=end)
+        return self.filter(condition) if years else self
+
+    def older_than(self, moment, pk):
+        """Releases after (moment, pk) in the list's order, newest first: the next page by
+        position, read from the publication-time index."""
+        return self.filter(
+            Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk),
+            published_at__lte=moment,
+        ).order_by("-published_at", "-pk")
+
+    def newer_than(self, moment, pk):
+        """Releases before (moment, pk) in the list's order, nearest first."""
+        return self.filter(
+            Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=pk),
+            published_at__gte=moment,
+        ).order_by("published_at", "pk")
+
+    def for_listing(self):
+        """What a list of releases shows: senators in order, topics."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "releasesenator_set",
+                queryset=ReleaseSenator.objects.select_related("senator"),
+                to_attr="issuers",
+            ),
+            "topics",
+        )
+
+    def with_quotes(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "quotes", queryset=Quote.objects.select_related("senator", "speaker_organization")
+            )
+        )
+
+    def with_last_correction(self):
+        """Each release annotated with `last_correction_at`: its latest correction's time."""
+        latest = Correction.objects.filter(release=models.OuterRef("pk")).order_by("-noted_at")
+        return self.annotate(last_correction_at=models.Subquery(latest.values("noted_at")[:1]))
+
+    def for_display(self):
+        """All a release page or API record shows: one query per relation."""
+        return (
+            self.for_listing()
+            .with_quotes()
+            .with_last_correction()
+            .prefetch_related(
+                models.Prefetch(
+                    "legislation", queryset=Legislation.objects.select_related("sponsor")
+                ),
+                "organizations",
+                "corrections",  # oldest first (Correction.Meta.ordering)
+            )
+        )
+
+
+def public_release_count(relation="releases"):
+    """Count(relation) over public releases only: drafts and embargoes add nothing."""
+    return models.Count(
+        relation, filter=Q(**{f"{relation}__in": Release.objects.published().values("pk")})
+    )
+
+
+class Release(index.Indexed, models.Model):
+    """A press release issued by one or more senators."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the release's permanent address.",
+    )
+    highlights = models.TextField(
+        blank=True, help_text="The summary bullets above the dateline, one per line."
+    )
+    dateline = models.CharField(
+        max_length=100, blank=True, help_text="City and state, e.g. “Minneapolis, MN”."
+    )
+    body = MarkdownxField(help_text="Markdown. The preview shows it as the public page will.")
+    body_html = models.TextField(editable=False, default="")
+    lead_image = models.ImageField(upload_to="releases/%Y/%m/", blank=True)
+    lead_image_alt = models.CharField("lead image alt text", max_length=300, blank=True)
+    lead_image_caption = models.CharField(max_length=300, blank=True)
+    # The widths the lead image is served at (newsroom/images.py makes the renditions when
+    # the image is saved), so a page builds its srcset without looking at storage.
+    lead_image_widths = models.JSONField(default=list, blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publication time",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Eastern Time (America/New_York). A future time is an embargo: "
+        "the release goes live at that moment.",
+    )
+    senators = models.ManyToManyField(
+        Senator, through="ReleaseSenator", related_name="releases", blank=True
+    )
+    topics = models.ManyToManyField(Topic, related_name="releases", blank=True)
+    legislation = models.ManyToManyField(Legislation, related_name="releases", blank=True)
+    organizations = models.ManyToManyField(Organization, related_name="releases", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    # Set by `import_releases` and the admin's paste view: a hash of where the text came from,
+    # so importing the same file again updates its draft instead of adding another.
+    import_key = models.CharField(max_length=64, blank=True, db_index=True)
+
+    objects = ReleaseQuerySet.as_manager()
+    # Every change, with who and when (django-simple-history); the admin shows the versions,
+    # a diff between them, and restores one. Derived fields are left out of the record.
+    history = HistoricalRecords(
+        excluded_fields=["body_html", "lead_image_widths", "import_key", "updated_at"],
+        m2m_fields=[topics, legislation, organizations],
+    )
+
+    # Full-text search (modelsearch: SQLite FTS5, PostgreSQL full-text search, or
+    # Elasticsearch/OpenSearch by settings). The filter fields are those the publication
+    # rule and the archives filter on before searching.
+    search_fields = [
+        index.SearchField("title", boost=5),
+        index.SearchField("highlights", boost=2),
+        index.SearchField("body"),
+        index.SearchField("dateline"),
+        index.RelatedFields("senators", [
+            index.SearchField("first_name"), index.SearchField("last_name", boost=2),
+            index.SearchField("official_full_name"),
+        ]),
+        index.RelatedFields("topics", [index.SearchField("name", boost=2)]),
+        index.RelatedFields("organizations", [index.SearchField("name")]),
+        index.RelatedFields("legislation", [
+            index.SearchField("short_title", boost=2), index.SearchField("official_title"),
+            index.SearchField("citation_forms"),
+        ]),
+        index.RelatedFields("quotes", [index.SearchField("text")]),
+        index.FilterField("status"),
+        index.FilterField("published_at"),
+    ]  # fmt: skip
+    # releases/signals.py reindexes a release itself, so that an import or the admin, which
+    # write a release and then its senators, quotes and links, can do it once at the end.
+    search_auto_update = False
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_release", "Can publish, schedule and unpublish releases"),
+            ("edit_all_offices", "Can see and edit every office's releases"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="release_status_pub_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="release_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_image="") | ~Q(lead_image_alt=""),
+                name="release_lead_image_has_alt",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        local = timezone.localtime(self.published_at or self.created_at or timezone.now(), EASTERN)
+        return reverse(
+            "releases:release",
+            kwargs={"year": local.year, "month": local.month, "slug": self.slug},
+        )
+
+    def is_public(self):
+        """The publication rule for one release in hand (ReleaseQuerySet.published())."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def is_embargoed(self):
+        """Scheduled: published with a time still to come."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    def is_draft(self):
+        return self.status == self.Status.DRAFT
+
+    @property
+    def highlight_list(self):
+        return [line.strip(" •*-\t") for line in self.highlights.splitlines() if line.strip()]
+
+    @property
+    def body_lead_html(self):
+        """The body's first paragraph: quotes are set right after it, as releases run."""
+        head, sep, _ = self.body_html.partition("</p>")
+        return head + sep if sep else self.body_html
+
+    @property
+    def body_rest_html(self):
+        _, sep, tail = self.body_html.partition("</p>")
+        return tail if sep else ""
+
+    @property
+    def lead_image_srcset(self):
+        return image_srcset(self.lead_image, self.lead_image_widths)
+
+    def derive_slug(self):
+        return slugify(self.title)[:200].strip("-")
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.derive_slug()
+        self.body_html = render_markdown(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
+
+class ReleaseSenator(models.Model):
+    """A senator issuing a release: the lead senator, or joining it."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        JOINT = "joint", "Joint"
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE)
+    senator = models.ForeignKey(Senator, on_delete=models.PROTECT)
+    role = models.CharField(max_length=5, choices=Role.choices, default=Role.LEAD)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = "issuing senator"
+        constraints = [
+            models.UniqueConstraint(fields=["release", "senator"], name="release_senator_once"),
+            models.UniqueConstraint(
+                fields=["release"], condition=Q(role="lead"), name="release_one_lead_senator",
+                violation_error_message="A release has only one lead senator.",
+            ),
+        ]  # fmt: skip
+        indexes = [models.Index(fields=["senator", "release"])]
+
+    def __str__(self):
+        return f"{self.senator} ({self.get_role_display()})"
