@@ -11,6 +11,8 @@ from functools import cache
 
 from modelsearch import index
 
+from core import caching
+
 CHUNK = 500  # objects read and indexed at a time: memory stays flat on a big import
 
 _deferred = ContextVar("deferred_reindex", default=None)
@@ -62,6 +64,10 @@ def _reindex(model, ids):
         chunk = ids[start : start + CHUNK]
         for obj in model._default_manager.filter(pk__in=chunk).prefetch_related(*related):
             index.insert_or_update_object(obj)
+    if ids:
+        # A search's ranking is kept like a count: one worked out between the change and
+        # this rewrite of the index (an admin save reindexes after its commit) must go.
+        caching.invalidate()
 
 
 # Objects whose words are part of other objects' index entries (a senator's name is in each
