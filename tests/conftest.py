@@ -1,48 +1,66 @@
+"""What every test shares: one fast password hasher, a fresh cache, the sample senators,
+the Hypothesis profiles, and which system tests run on which database."""
+
 import os
 import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
+from django.test import override_settings
+from hypothesis import settings as hypothesis_settings
 
-from tests.browser import browser_page  # noqa: F401  (a fixture)
-from tests.factories import SenatorFactory
+from tests.support import data
+from tests.support.browser import browser_page  # noqa: F401  (a fixture)
+
+# Fuzzing (tests/system/test_fuzz.py): as many examples as ever in CI, fewer on a laptop.
+# HYPOTHESIS_PROFILE=ci locally runs CI's.
+hypothesis_settings.register_profile("ci", max_examples=800, print_blob=True)
+hypothesis_settings.register_profile("dev", max_examples=200)
+hypothesis_settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev")
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """One cheap hasher for every test: logins are many, and none tests hashing strength."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+def _database_vendor():
+    engine = django_settings.DATABASES["default"]["ENGINE"]
+    return "postgresql" if "postgresql" in engine else "sqlite" if "sqlite" in engine else engine
+
+
+# System tests that do not depend on the database run once per CI run, on SQLite: the
+# browser and accessibility tests. The load test runs on PostgreSQL, the production
+# database. NEWSROOM_SYSTEM_TESTS=all runs every one on either.
+ONE_DATABASE = {"browser": "sqlite", "load": "postgresql"}
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("NEWSROOM_SYSTEM_TESTS") == "all":
+        return
+    vendor = _database_vendor()
+    elsewhere = {marker for marker, home in ONE_DATABASE.items() if home != vendor}
+    deselected = [item for item in items if elsewhere & {m.name for m in item.iter_markers()}]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if item not in deselected]
 
 
 @pytest.fixture
 def klobuchar(db):
     """Senator Amy Klobuchar (D-MN), as the sample release knows her."""
-    return SenatorFactory(
-        bioguide_id="K000367", first_name="Amy", last_name="Klobuchar",
-        official_full_name="Amy Klobuchar", slug="amy-klobuchar", party="D", state="MN",
-    )  # fmt: skip
+    return data.klobuchar()
 
 
 @pytest.fixture
 def heitkamp(db):
     """Former Senator Heidi Heitkamp (D-ND), who joined the sample release."""
-    return SenatorFactory(
-        bioguide_id="H001069", first_name="Heidi", last_name="Heitkamp",
-        official_full_name="Heidi Heitkamp", slug="heidi-heitkamp", party="D", state="ND",
-        in_office=False,
-    )  # fmt: skip
-
-
-def use_redis_cache(settings, prefix):
-    """The Redis cache several servers would share (database 15, keys under `prefix`), as
-    CACHE_URL selects it in production; skipped where Redis is not running (CI has it)."""
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        pytest.skip("Redis is not running on 127.0.0.1:6379 (CI has it)")
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/15",
-            "KEY_PREFIX": prefix,
-        }
-    }
+    return data.heitkamp()
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ import pytest
 from people.models import Senator
 from releases.browse import registry
 from releases.models import Quote
-from tests.factories import QuoteFactory, ReleaseFactory, SenatorFactory
-from tests.html_helpers import listed_titles
+from tests.support.factories import QuoteFactory, ReleaseFactory, SenatorFactory
+from tests.support.html_helpers import listed_titles
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from core import caching
 from releases.signals import RECEIVERS, dispatch_uid
-from tests.factories import LegislationFactory, QuoteFactory, ReleaseFactory, SenatorFactory
-from tests.html_helpers import listed_titles
+from tests.support.factories import LegislationFactory, QuoteFactory, ReleaseFactory, SenatorFactory
+from tests.support.html_helpers import listed_titles
 
 
 def index_writes(captured):

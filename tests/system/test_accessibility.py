@@ -1,0 +1,158 @@
+"""Accessibility: axe-core in Chromium on every kind of public page and the release form.
+
+axe-core comes bundled in axe-playwright-python (installed by `make install`); it runs in
+the real page after its styles and scripts, so contrast, names, landmarks and ARIA are
+checked as a reader's browser renders them. A "serious" or "critical" violation fails the
+test; the lesser ones are printed, to be read and fixed in time.
+"""
+
+import io
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.test import Client
+from PIL import Image
+
+from tests.support.factories import (
+    LegislationFactory,
+    OrganizationFactory,
+    QuoteFactory,
+    ReleaseFactory,
+    TopicFactory,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EASTERN = ZoneInfo("America/New_York")
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture
+def newsroom(klobuchar, heitkamp):
+    """The sample release (joint, quotes, bills, organizations), one with a lead image and
+    a plain one, so every part of every template is on some page."""
+    trafficking = TopicFactory(name="Human trafficking", slug="human-trafficking")
+    agriculture = TopicFactory(name="Agriculture", slug="agriculture")
+    s1733 = LegislationFactory(
+        bill_type="s", number=1733, congress=113, sponsor=klobuchar,
+        short_title="Stop Exploitation Through Trafficking Act",
+    )  # fmt: skip
+    s1733.cosponsors.set([heitkamp])
+    polaris = OrganizationFactory(name="Polaris Project", slug="polaris-project")
+    joint = ReleaseFactory(
+        title="Klobuchar, Heitkamp Join Bipartisan Effort to Stop Sex Trafficking",
+        slug="klobuchar-heitkamp-join-effort",
+        published_at=datetime(2014, 5, 20, 10, tzinfo=EASTERN),
+        senators=[klobuchar, heitkamp],
+        topics=[trafficking],
+        legislation=[s1733],
+        organizations=[polaris],
+    )
+    QuoteFactory(release=joint, senator=klobuchar, text="No child should be sold.", order=0)
+    QuoteFactory(
+        release=joint, senator=None, speaker_name="Jane Advocate", speaker_title="Director",
+        speaker_organization=polaris, text="This bill saves lives.", order=1,
+    )  # fmt: skip
+    pictured = ReleaseFactory(
+        title="Heitkamp Tours Flooded Farms",
+        slug="heitkamp-tours-flooded-farms",
+        senators=[heitkamp],
+        topics=[agriculture],
+        lead_image_alt="Senator Heitkamp in a flooded wheat field",
+        lead_image_caption="Near Fargo, North Dakota.",
+    )
+    buffer = io.BytesIO()
+    Image.new("RGB", (800, 450), "seagreen").save(buffer, "JPEG")
+    pictured.lead_image.save("farms.jpg", ContentFile(buffer.getvalue()))
+    plain = ReleaseFactory(title="Klobuchar Statement on Farm Bill", senators=[klobuchar])
+    return {"joint": joint, "pictured": pictured, "plain": plain}
+
+
+def check(page, url, label, ready=None):
+    """axe's serious and critical violations on `url` (the rest printed), as report lines.
+    `ready`: a selector to wait for, when scripts finish the page after it loads."""
+    response = page.goto(url)
+    assert response is not None and response.status < 500, f"{label}: {url}"
+    if ready:
+        page.wait_for_selector(ready, state="attached")
+    results = Axe().run(page).response
+    failing = []
+    for violation in results["violations"]:
+        targets = [" ".join(node["target"]) for node in violation["nodes"]]
+        line = f"{label} {url}: {violation['id']} ({violation['impact']}) {violation['help']}"
+        line += f" at {targets[:5]}"
+        if violation["impact"] in FAILING_IMPACTS:
+            failing.append(line)
+        else:
+            print(line)
+    return failing
+
+
+def test_public_pages_have_no_serious_accessibility_violations(live_server, browser_page, newsroom):
+    joint, pictured, plain = newsroom["joint"], newsroom["pictured"], newsroom["plain"]
+    pages = {
+        "home": "/",
+        "release list, filtered": "/releases/?senator=amy-klobuchar&topic=human-trafficking",
+        "release list, ignored filter": "/releases/?topic=no-such-topic&page=9",
+        "search results": "/releases/?q=trafficking",
+        "year archive": "/releases/2014/",
+        "month archive": "/releases/2014/05/",
+        "release with quotes and a bill": joint.get_absolute_url(),
+        "release with a lead image": pictured.get_absolute_url(),
+        "plain release": plain.get_absolute_url(),
+        "senators": "/senators/",
+        "senator": "/senators/amy-klobuchar/",
+        "former senator": "/senators/heidi-heitkamp/",
+        "topics": "/topics/",
+        "topic": "/topics/human-trafficking/",
+        "legislation": "/legislation/",
+        "bill": "/legislation/s1733-113/",
+        "organizations": "/organizations/",
+        "organization": "/organizations/polaris-project/",
+        "quotes": "/quotes/",
+        "quotes, filtered": "/quotes/?senator=amy-klobuchar",
+        "not found": "/no-such-page/",
+    }
+    failing = []
+    for label, path in pages.items():
+        failing += check(browser_page, f"{live_server.url}{path}", label)
+    # The API's docs are Swagger UI and Redoc, drawn by their own bundled scripts: what axe
+    # finds in their markup (contrast, nested controls) is reported, for upstream, not fixed
+    # here; our page around them (language, title) is held to the rule above.
+    for label, path, ready in [
+        ("API docs (Swagger UI)", "/api/v1/docs/", ".opblock"),
+        ("API reference (Redoc)", "/api/v1/redoc/", ".api-content"),
+    ]:
+        for line in check(browser_page, f"{live_server.url}{path}", label, ready):
+            print(f"upstream: {line}")
+        assert browser_page.locator("html[lang=en]").count() == 1
+    assert not failing, "\n".join(failing)
+
+
+def test_admin_release_form_has_no_serious_accessibility_violations(
+    live_server, browser_page, newsroom
+):
+    user = get_user_model().objects.create_superuser("press", "press@example.senate.gov", "x")
+    client = Client()
+    client.force_login(user)
+    browser_page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    joint = newsroom["joint"]
+    failing = []
+    for label, path in {
+        "release add form": "/admin/releases/release/add/",
+        "release change form": f"/admin/releases/release/{joint.pk}/change/",
+    }.items():
+        # Checked once select2 has built its widgets and newsroom_admin/a11y.js named them.
+        ready = ".select2-selection--single[data-named]"
+        failing += check(browser_page, f"{live_server.url}{path}", label, ready)
+    # Logged in for real: the form was checked, not the login page.
+    assert browser_page.locator("#release_form").count() == 1
+    # The tabular inline's controls are named by their column, row by row.
+    assert browser_page.get_by_label("Role, row 2", exact=True).count() == 1
+    assert not failing, "\n".join(failing)
