@@ -69,7 +69,7 @@ clean:
 
 # The load benchmark (not part of CI; 100,000 releases take a while to generate the first
 # time): production settings under gunicorn, wrk from Debian's packages, on SQLite and
-# PostgreSQL. Writes BENCHMARKS.md and BENCHMARKS.json. BENCH_ARGS="--releases 10000" etc.
+# PostgreSQL. Writes docs/benchmarks/BENCHMARKS.md and .json. BENCH_ARGS="--releases 10000" etc.
 bench: install
 	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq wrk; } || { echo "Install wrk (apt-get install wrk)." >&2; exit 1; }
 	$(PY) scripts/bench.py $(BENCH_ARGS)

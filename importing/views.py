@@ -77,7 +77,7 @@ def paste_release(request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
     form = PasteReleaseForm(request.POST if request.method == "POST" else None)
-    if form.is_bound and form.is_valid():  # offices: releases/admin_offices.py
+    if form.is_bound and form.is_valid():  # offices: paste_refusal above
         key = import_key_for_text(form.cleaned_data["text"])
         if refusal := paste_refusal(request.user, parsed=form.parsed, key=key):
             form.add_error(None, refusal)

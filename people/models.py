@@ -40,7 +40,7 @@ class Senator(models.Model):
     state = models.CharField(max_length=2, choices=State.choices)
     photo = models.ImageField(upload_to="senators/", blank=True)
     # The widths the photo is served at (renditions made when it is saved; see
-    # newsroom/images.py), so a page builds its srcset without looking at storage.
+    # core/images.py), so a page builds its srcset without looking at storage.
     photo_widths = models.JSONField(default=list, blank=True, editable=False)
     website = models.URLField(blank=True)
     term_start = models.DateField(null=True, blank=True)

@@ -16,8 +16,8 @@ into the index with their final `title_norm` in one INSERT ... SELECT a chunk at
 so each row is written and tokenized once. The result is what `rebuild_modelsearch_index`
 leaves: the same title, body and autocomplete contents, and `title_norm` from its final
 full refresh, which is then run as modelsearch writes it (changing only rows that differ;
-tests/test_search_bulk.py holds it at none). Other backends (Elasticsearch, OpenSearch, the
-fallback) get modelsearch's `add_bulk`.
+tests/sampledata/test_search_bulk.py holds it at none). Other backends (Elasticsearch,
+OpenSearch, the fallback) get modelsearch's `add_bulk`.
 """
 
 from django.db import connections, reset_queries, router, transaction

@@ -3,14 +3,14 @@
 Releases, their senators, quotes and links are written with bulk_create, a batch at a time,
 so 100,000 releases take minutes and memory stays flat. bulk_create calls no save() and sends
 no post_save or m2m_changed, so:
-- `body_html` is set here (see releases/synthetic_text.py for how it stays fast);
+- `body_html` is set here (see sampledata/synthetic_text.py for how it stays fast);
 - releases/signals.py and modelsearch's own handlers never reindex row by row: the search
-  index is built once at the end, in chunks, by releases/search_bulk.py, which writes the
+  index is built once at the end, in chunks, by sampledata/search_bulk.py, which writes the
   entries modelsearch's `add_bulk` would, without its per-chunk slowdowns;
 - django-simple-history records no versions: generated releases have no history, as if
   imported, and need none.
 
-What the rows are, and how they are marked as synthetic, is releases/synthetic_rows.py.
+What the rows are, and how they are marked as synthetic, is sampledata/synthetic_rows.py.
 """
 
 import time
@@ -114,7 +114,7 @@ def _write_batch(plans):
 
 
 def search_index_build(*, batch_size, progress=None):
-    """Index every synthetic release and quote, `batch_size` at a time (releases/search_bulk.py)."""
+    """Index every synthetic release and quote, `batch_size` at a time (search_bulk.py)."""
     return search_index_bulk(
         [
             (Release, Release.get_indexed_objects().filter(import_key=SYNTHETIC_KEY)),

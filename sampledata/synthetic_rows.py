@@ -2,7 +2,7 @@
 
 Senators, topics, organizations and bills first (each marked synthetic, see below), then a
 release at a time as a `Plan`: the release and the rows that go with it, written by
-releases/synthetic.py in batches. Marks: a release by its `import_key`, a senator by a Bioguide
+sampledata/synthetic.py in batches. Marks: a release by its `import_key`, a senator by a Bioguide
 id whose digits start with 9 (real ids are far below), topics and organizations by the end of
 their description, bills by the end of their summary.
 """

@@ -1,14 +1,15 @@
 """The newsroom under load: the production configuration, measured page by page.
 
 Usage: .venv/bin/python scripts/bench.py [--releases 100000] [--databases sqlite,postgresql]
-                                         [--duration 10] [--connections 16] [--out BENCHMARKS]
+                                         [--duration 10] [--connections 16]
+                                         [--out docs/benchmarks/BENCHMARKS]
 
 For each database it:
 1. makes a throwaway newsroom of --releases synthetic releases (`manage.py generate_newsroom`;
    SQLite in /tmp/newsroom-bench/, PostgreSQL in the database `newsroom_bench`), reused on the
    next run when it already holds that many;
 2. starts gunicorn with the production settings (DEBUG off, gunicorn.conf.py) on 127.0.0.1;
-3. with the page cache off, then on (newsroom/pagecache.py), drives it from a separate
+3. with the page cache off, then on (core/caching.py), drives it from a separate
    process, wrk (Debian's `wrk` package), twice per page: one connection for the server's
    own time (p50/p99 latency with no queueing), then --connections connections for
    throughput (requests per second);
@@ -38,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 WORK = Path("/tmp/newsroom-bench")
-STAMP = WORK / "page-cache-stamp"  # the servers' generation (newsroom/pagecache.py)
+STAMP = WORK / "page-cache-stamp"  # the servers' generation (core/caching.py)
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench")
 
 # Targets from the issue, at 100,000 releases on a 2-core machine.
@@ -334,9 +335,9 @@ def markdown(report):
         "the same middleware) in the same run.", "",
         "\"First view after an edit\" is one request just after a new generation (what any "
         "edit or publication starts): nothing kept, facet counts and list totals worked out "
-        "afresh (releases/counting.py); the median of three. p50/p99 and req/s are the steady "
+        "afresh (core/caching.py); the median of three. p50/p99 and req/s are the steady "
         "state between edits. \"No page cache\" turns off only the whole-page cache "
-        "(newsroom/pagecache.py); counts stay kept, as in production.", "",
+        "(core/caching.py); counts stay kept, as in production.", "",
     ]  # fmt: skip
     for vendor, runs in report["databases"].items():
         for label, run in runs.items():
@@ -374,7 +375,7 @@ def main():
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--out", default=str(ROOT / "BENCHMARKS"))
+    parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks" / "BENCHMARKS"))
     parser.add_argument("--skip-page-cache", action="store_true", help="measure without it only")
     parser.add_argument("--pages", default="", help="only pages whose names contain these words")
     args = parser.parse_args()

@@ -2,7 +2,7 @@
 
 Staff see and edit the releases of the senators' offices they work in (a joint release
 belongs to every office involved); newsroom admins and superusers see every office's
-(releases/offices.py). Publishing is a permission of its own (`releases.publish_release`):
+(releases/selectors.py). Publishing is a permission of its own (`releases.publish_release`):
 without it, staff write and edit drafts, and the server refuses the rest, whatever the
 browser sends.
 """

@@ -1,4 +1,4 @@
-"""Indexes for the public filters and orderings that had none (tests/test_indexes.py).
+"""Indexes for the public filters and orderings that had none (tests/releases/test_indexes.py).
 
 - Bills in the lists' order, newest Congress first: the API's cursor pages through them by
   `congress` and stops after a page instead of sorting every bill.

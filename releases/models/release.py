@@ -168,7 +168,7 @@ class Release(index.Indexed, models.Model):
     lead_image = models.ImageField(upload_to="releases/%Y/%m/", blank=True)
     lead_image_alt = models.CharField("lead image alt text", max_length=300, blank=True)
     lead_image_caption = models.CharField(max_length=300, blank=True)
-    # The widths the lead image is served at (newsroom/images.py makes the renditions when
+    # The widths the lead image is served at (core/images.py makes the renditions when
     # the image is saved), so a page builds its srcset without looking at storage.
     lead_image_widths = models.JSONField(default=list, blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)

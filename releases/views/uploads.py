@@ -8,7 +8,7 @@ from core.images import image_reencode
 
 
 class VerifiedImageForm(ImageForm):
-    """markdownx's form, with the file checked and re-encoded by newsroom/images.py.
+    """markdownx's form, with the file checked and re-encoded by core/images.py.
 
     markdownx decides the format by the browser's content type and stores SVG as sent;
     here Pillow decides, and what is stored is the re-encoded image, not the upload.
