@@ -7,7 +7,7 @@ from datetime import datetime
 from django.contrib import admin
 from django.db.models import Max, Min
 
-from core.eastern import EASTERN
+from core.eastern import EASTERN, eastern_date
 from releases.models import year_span
 from releases.selectors import office_senators, sees_all_offices
 
@@ -54,7 +54,7 @@ class YearFilter(admin.SimpleListFilter):
         )
         if span["first"] is None:
             return []
-        first, last = (span[end].astimezone(EASTERN).year for end in ("first", "last"))
+        first, last = (eastern_date(span[end]).year for end in ("first", "last"))
         return [(str(year), str(year)) for year in range(last, first - 1, -1)]
 
     def queryset(self, request, queryset):

@@ -5,9 +5,8 @@ from datetime import date
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
-from core.eastern import EASTERN
+from core.eastern import EASTERN, eastern_date
 
 MONTHS = 24  # the last two years: enough to see a rhythm, small enough to read on a phone
 WIDTH, HEIGHT, GAP = 480, 90, 2
@@ -44,7 +43,7 @@ def monthly_activity(releases, months=MONTHS):
         .values("month")
         .annotate(n=Count("pk"))
     )
-    counts = {timezone.localtime(r["month"], EASTERN).date().replace(day=1): r["n"] for r in rows}
+    counts = {eastern_date(r["month"]).replace(day=1): r["n"] for r in rows}
     if not counts:
         return None
     span = _month_starts(max(counts), months)

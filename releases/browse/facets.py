@@ -23,7 +23,7 @@ from django.db.models import Max, Min
 from django.urls import reverse
 
 from core import caching
-from core.eastern import EASTERN
+from core.eastern import eastern_date
 from releases.browse import registry
 from releases.models import year_span
 from releases.selectors import link_counts
@@ -93,8 +93,8 @@ def year_counts(releases):
     bounds = releases.order_by().aggregate(first=Min("published_at"), last=Max("published_at"))
     if bounds["first"] is None:
         return []
-    first = bounds["first"].astimezone(EASTERN).year
-    last = bounds["last"].astimezone(EASTERN).year
+    first = eastern_date(bounds["first"]).year
+    last = eastern_date(bounds["last"]).year
     years = list(range(last, first - 1, -1))
     parts, params = [], []
     for year in years:

@@ -12,7 +12,7 @@ from markdownx.models import MarkdownxField
 from modelsearch import index
 from simple_history.models import HistoricalRecords
 
-from core.eastern import EASTERN
+from core.eastern import EASTERN, eastern_date
 from core.images import image_srcset
 from people.models import Organization, Senator
 from releases.markdown import render_markdown
@@ -258,7 +258,7 @@ class Release(index.Indexed, models.Model):
         return self.title
 
     def get_absolute_url(self):
-        local = timezone.localtime(self.published_at or self.created_at or timezone.now(), EASTERN)
+        local = eastern_date(self.published_at or self.created_at or timezone.now())
         return reverse(
             "releases:release",
             kwargs={"year": local.year, "month": local.month, "slug": self.slug},

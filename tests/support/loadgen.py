@@ -2,7 +2,7 @@
 
 Run by tests/system/test_load.py against a real gunicorn, and usable by hand against any server:
 
-    python tests/loadgen.py --base http://127.0.0.1:8000 --catalog catalog.json --seconds 60
+    python tests/support/loadgen.py --base http://127.0.0.1:8000 --catalog catalog.json --seconds 60
 
 Standard library only. Each connection is a thread with its own http.client keep-alive
 connection and its own random generator, sending one request after another until the deadline.

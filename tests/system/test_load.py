@@ -3,7 +3,7 @@
 The newsroom runs as in production: gunicorn with gunicorn.conf.py (its default workers and
 threads), DEBUG off, collected and compressed static files, the page cache on for 300 seconds,
 on 127.0.0.1, against the test run's own database (SQLite or PostgreSQL) holding a synthetic
-newsroom of 400 releases. tests/loadgen.py, in a process of its own, keeps 50 keep-alive
+newsroom of 400 releases. tests/support/loadgen.py, in a process of its own, keeps 50 keep-alive
 connections busy for LOAD_TEST_SECONDS (60 by default) with every public page type, most of
 them with random filters, pages and searches so that they miss the page cache. Every answer
 must be the one its URL implies (200, 301 to the right place, 404, or the API's 400), with no
@@ -62,7 +62,7 @@ def newsroom():
 
 
 def catalog(static_root):
-    """What the site has, for the load generator to ask for (see tests/loadgen.py)."""
+    """What the site has, for the load generator to ask for (see tests/support/loadgen.py)."""
     public = Release.objects.published()
     releases = list(public.order_by("pk"))
     dates = {
@@ -116,7 +116,7 @@ def test_fifty_connections_for_a_minute_get_no_errors_and_no_5xx(server, tmp_pat
     report_path = tmp_path / "report.json"
     run = subprocess.run(
         [
-            sys.executable, "tests/loadgen.py", "--base", gunicorn.url,
+            sys.executable, "tests/support/loadgen.py", "--base", gunicorn.url,
             "--catalog", str(tmp_path / "catalog.json"), "--seconds", str(SECONDS),
             "--connections", str(CONNECTIONS), "--timeout", str(REQUEST_TIMEOUT),
             "--report", str(report_path),
