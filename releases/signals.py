@@ -3,9 +3,10 @@
 Saving a release in the admin writes the release, then its issuing senators, quotes and
 links one by one, each sending its signals. Four things follow from them:
 
-- the search index: the release's entry is rewritten (once per admin save or import, which
-  run inside `search.indexing.reindex_once()`), and a senator, topic, bill or organization
-  rewrites its releases' entries only when words those entries hold of it changed;
+- the search index: the entries of the release and its quotes are rewritten (once per
+  admin save or import, which run inside `search.indexing.reindex_once()`), and a senator,
+  topic, bill or organization rewrites the entries that name it only when words those
+  entries hold of it changed;
 - kept pages and counts: a new generation when the transaction commits (core/caching.py);
 - former addresses: a renamed release remembers its old slug, which keeps redirecting;
 - versions: the several history records one save writes are folded into one.
@@ -50,6 +51,15 @@ def release_row_changed(sender, instance, raw=False, **kwargs):
     """An issuing senator or a quote saved or deleted: its release's entry changes."""
     if not raw:
         reindex(Release, [instance.release_id])
+
+
+def quote_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        reindex(Quote, [instance.pk])
+
+
+def quote_deleted(sender, instance, **kwargs):
+    unindex(instance)
 
 
 def release_links_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -107,6 +117,8 @@ RECEIVERS = [
     (post_delete, [Release], release_deleted),
     (post_save, [ReleaseSenator, Quote], release_row_changed),
     (post_delete, [ReleaseSenator, Quote], release_row_changed),
+    (post_save, [Quote], quote_saved),
+    (post_delete, [Quote], quote_deleted),
     (m2m_changed, LINKS, release_links_changed),
     (pre_save, SUBJECTS, subject_about_to_change),
     (post_save, SUBJECTS, subject_changed),

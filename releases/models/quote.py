@@ -60,6 +60,9 @@ class Quote(index.Indexed, models.Model):
         index.FilterField("release"),
         index.FilterField("senator"),
     ]  # fmt: skip
+    # releases/signals.py reindexes quotes (as it does releases), so that an import or an
+    # admin save writing many quotes updates the index once, at the end, not once a quote.
+    search_auto_update = False
 
     class Meta:
         ordering = ["order", "id"]
