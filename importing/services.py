@@ -79,11 +79,7 @@ def _published_at(day):
 
 def _unique_slug(release):
     base = release.derive_slug() or "release"
-    taken = set(
-        Release.objects.filter(slug__startswith=base)
-        .exclude(pk=release.pk)
-        .values_list("slug", flat=True)
-    )
+    taken = Release.objects.taken_slugs(base, by=release)
     slug, n = base, 2
     while slug in taken:
         slug = f"{base[: 200 - len(str(n)) - 1]}-{n}"

@@ -88,17 +88,20 @@ def subject_changed(sender, instance, raw=False, created=False, **kwargs):
 
 
 def release_about_to_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Note the stored slug, if readers could reach the release at it: a draft's or an
+    embargoed release's working slug was never an address anyone had."""
     instance._slug_before_save = None
     if raw or instance.pk is None or (update_fields is not None and "slug" not in update_fields):
         return
     instance._slug_before_save = (
-        Release.objects.filter(pk=instance.pk).values_list("slug", flat=True).first()
+        Release.objects.published().filter(pk=instance.pk).values_list("slug", flat=True).first()
     )
 
 
 def release_slug_changed(sender, instance, raw=False, created=False, **kwargs):
-    """A renamed release keeps its old address: links to it live on in other sites, feeds
-    and inboxes (the detail view redirects from a former slug)."""
+    """A renamed public release keeps its old address: links to it live on in other sites,
+    feeds and inboxes (the detail view redirects from a former slug, and no other release
+    may take it: Release.validate_unique)."""
     old = getattr(instance, "_slug_before_save", None)
     if raw or created or not old or old == instance.slug:
         return

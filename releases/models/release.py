@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,7 +17,7 @@ from core.eastern import EASTERN, eastern_date
 from core.images import image_srcset
 from people.models import Organization, Senator
 from releases.markdown import render_markdown
-from releases.models.editorial import Correction
+from releases.models.editorial import Correction, FormerSlug
 from releases.models.quote import Quote
 from releases.models.subjects import Legislation, Topic
 
@@ -90,6 +91,17 @@ class ReleaseQuerySet(models.QuerySet):
             Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk),
             published_at__lte=moment,
         ).order_by("-published_at", "-pk")
+
+    def taken_slugs(self, prefix, *, by=None):
+        """The slugs starting with `prefix` that release `by` may not take: every other
+        release's own, and their former slugs (a renamed public release's old address stays
+        its own); `by`'s own former slugs are free to it again."""
+        others = self.exclude(pk=by.pk) if by is not None and by.pk else self
+        own = others.filter(slug__startswith=prefix).values_list("slug", flat=True)
+        former = FormerSlug.objects.filter(slug__startswith=prefix)
+        if by is not None and by.pk:
+            former = former.exclude(release_id=by.pk)
+        return {*own, *former.values_list("slug", flat=True)}
 
     def newer_than(self, moment, pk):
         """Releases before (moment, pk) in the list's order, nearest first."""
@@ -305,11 +317,28 @@ class Release(index.Indexed, models.Model):
     def derive_slug(self):
         return slugify(self.title)[:200].strip("-")
 
+    def validate_unique(self, exclude=None):
+        super().validate_unique(exclude=exclude)
+        if not (exclude and "slug" in exclude):
+            self._check_slug_is_not_former()
+
+    def _check_slug_is_not_former(self):
+        """A renamed release's old address keeps redirecting to it, so no other release may
+        take that slug (it would take over the "permanent" address)."""
+        taken = FormerSlug.objects.filter(slug=self.slug).exclude(release_id=self.pk)
+        if self.slug and taken.exists():
+            raise ValidationError(
+                {"slug": "This address was a published release's before it was renamed, and "
+                 "it still leads there. Choose another slug."}
+            )  # fmt: skip
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = self.derive_slug()
-        self.body_html = render_markdown(self.body)
         update_fields = kwargs.get("update_fields")
+        if update_fields is None or "slug" in update_fields:
+            self._check_slug_is_not_former()  # whatever saves it: the admin, an import, code
+        self.body_html = render_markdown(self.body)
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "body_html"}
         super().save(*args, **kwargs)

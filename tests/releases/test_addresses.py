@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from releases.models import FormerSlug, Release
@@ -104,18 +105,69 @@ def test_an_old_address_of_a_hidden_release_is_not_found(client, release, hide):
     assert client.get(old_url).status_code == 404
 
 
-def test_a_new_release_may_take_a_former_slug(client, release):
+def test_a_new_release_may_not_take_a_former_slug(client, release):
+    """Another office cannot take over a renamed release's old, still-linked address."""
     old_url = release.get_absolute_url()
     rename(release, "renamed-release")
 
-    newcomer = ReleaseFactory(
-        title="Another release", slug="senators-move-to-stop-trafficking",
-        published_at=release.published_at,
-    )  # fmt: skip
-    response = client.get(old_url)
+    newcomer = Release(title="Another release", slug="senators-move-to-stop-trafficking",
+                       body="Text.")  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        newcomer.full_clean()
+    with pytest.raises(ValidationError):
+        newcomer.save()  # whoever saves it: not only forms check
 
-    assert response.status_code == 200
-    assert response.context["release"] == newcomer
+    assert "still leads there" in str(refused.value.message_dict["slug"])
+    assert not Release.objects.filter(title="Another release").exists()
+    response = client.get(old_url)
+    assert response.status_code == 301
+    assert response["Location"] == release.get_absolute_url()
+
+
+def test_a_release_may_take_back_its_own_former_slug(release):
+    rename(release, "renamed-release")
+
+    release.slug = "senators-move-to-stop-trafficking"
+    release.full_clean()
+    release.save()
+
+    assert not FormerSlug.objects.filter(slug="senators-move-to-stop-trafficking").exists()
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"status": Release.Status.DRAFT, "published_at": None},
+        {"published_at": timezone.now() + timedelta(days=1)},
+    ],
+    ids=["draft", "embargoed"],
+)
+def test_a_working_slug_never_becomes_an_address(client, hidden):
+    """A draft's (or an embargoed release's) slug was never public: renaming it leaves no
+    redirect that would tell readers its working title once it is published."""
+    draft = ReleaseFactory(title="Working title", slug="working-title", **hidden)
+    rename(draft, "final-title")
+
+    Release.objects.filter(pk=draft.pk).update(
+        status=Release.Status.PUBLISHED, published_at=timezone.now() - timedelta(hours=1)
+    )
+    draft.refresh_from_db()
+
+    assert not FormerSlug.objects.exists()
+    assert (
+        client.get(draft.get_absolute_url().replace("final-title", "working-title")).status_code
+        == 404
+    )
+    assert client.get(draft.get_absolute_url()).status_code == 200
+
+
+def test_import_picks_a_slug_no_release_had(release):
+    from importing.services import _unique_slug
+
+    rename(release, "renamed-release")
+    newcomer = Release(title="Senators move to stop trafficking")
+
+    assert _unique_slug(newcomer) == "senators-move-to-stop-trafficking-2"
 
 
 def test_saving_without_the_slug_records_nothing(release):
