@@ -28,15 +28,19 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# DEBUG is off unless asked for (a server started by hand shows no debug pages): the local
+# targets ask for it.
+LOCAL := DJANGO_DEBUG=1
+
 demo: install
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
+	$(LOCAL) $(PY) manage.py migrate --noinput
+	$(LOCAL) $(PY) manage.py load_demo
 
 admin: install
-	$(PY) manage.py ensure_local_admin --url http://$(HOST):$(PORT)/admin/
+	$(LOCAL) $(PY) manage.py ensure_local_admin --url http://$(HOST):$(PORT)/admin/
 
 run: demo admin
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	$(LOCAL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production: DEBUG off, served by gunicorn (gunicorn.conf.py). Needs DJANGO_SECRET_KEY and
 # DJANGO_ALLOWED_HOSTS (and DATABASE_URL for PostgreSQL); see README, "Production".

@@ -1,8 +1,10 @@
 """Settings for the newsroom, read from the environment.
 
-Only the environment differs between a laptop, CI and production. Local defaults are
-safe for a laptop (DEBUG on, SQLite in the project folder); with DJANGO_DEBUG=0 the site
-refuses to start without a real DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
+Only the environment differs between a laptop, CI and production. DEBUG is off unless
+DJANGO_DEBUG=1 says otherwise (`make run` and the tests do), so a server started without it
+shows no debug page; with DEBUG off the site refuses to start without a real
+DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. The other defaults suit a laptop (SQLite in the
+project folder).
 """
 
 import os
@@ -33,7 +35,7 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 _INSECURE_KEY = "django-insecure-local-development-only-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")

@@ -52,9 +52,12 @@ def test_check_deploy_reports_no_warnings_in_production():
     assert "WARNING" not in result.stdout + result.stderr
 
 
+LAPTOP = {"DJANGO_DEBUG": "1"}  # what `make run` sets
+
+
 def test_check_deploy_warns_on_the_local_defaults():
     # The same check does find the laptop's settings unfit for production: it is not vacuous.
-    result = manage("check", "--deploy", "--fail-level", "WARNING")
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **LAPTOP)
     assert result.returncode != 0
     assert "security.W018" in result.stderr + result.stdout  # DEBUG on
 
@@ -76,7 +79,7 @@ def test_production_is_https_only_with_a_year_of_hsts():
 
 
 def test_a_laptop_keeps_plain_http():
-    result = manage("shell", "--no-imports", "-c", PRINT_SECURITY_SETTINGS)
+    result = manage("shell", "--no-imports", "-c", PRINT_SECURITY_SETTINGS, **LAPTOP)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "True", "False", "0", "True", "True", "False", "True", "False", "None",
@@ -99,6 +102,19 @@ def test_behind_a_proxy_its_forwarded_protocol_is_trusted_and_switches_can_be_tu
     assert values[1] == "False"  # no redirect: the proxy does it
     assert values[4] == "False"  # no preload
     assert values[8].strip() == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_without_django_debug_the_settings_are_production_ones():
+    """A server started without DJANGO_DEBUG shows no debug page and wants a real key."""
+    unset = manage("check")
+    assert unset.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in unset.stderr
+    keyed = manage(
+        "shell", "--no-imports", "-c", PRINT_SECURITY_SETTINGS,
+        DJANGO_SECRET_KEY=PRODUCTION_SECRET, DJANGO_ALLOWED_HOSTS="news.example.senate.gov",
+    )  # fmt: skip
+    assert keyed.returncode == 0, keyed.stderr
+    assert keyed.stdout.split()[:3] == ["False", "True", "31536000"]
 
 
 @pytest.mark.parametrize(
