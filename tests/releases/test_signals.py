@@ -4,11 +4,15 @@ A senator, topic, bill or organization rewrites its releases' search entries onl
 those entries hold of it change; kept pages and counts end when the change commits.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core import caching
+from releases.services import release_publish, release_unpublish
 from releases.signals import RECEIVERS, dispatch_uid
 from tests.support.factories import LegislationFactory, QuoteFactory, ReleaseFactory, SenatorFactory
 from tests.support.html_helpers import listed_titles
@@ -64,14 +68,26 @@ def test_a_renumbered_bill_is_found_by_its_new_citation(client):
     assert found(client, "S1733") == []
 
 
+def _to_draft(release):
+    release_unpublish(release=release, by=None)
+
+
+def _under_embargo(release):
+    release_publish(release=release, by=None, at=timezone.now() + timedelta(days=1))
+
+
+def _deleted(release):
+    release.delete()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_kept_pages_end_when_the_change_commits_and_not_before():
+@pytest.mark.parametrize("pull", [_to_draft, _under_embargo, _deleted], ids=lambda f: f.__name__)
+def test_kept_pages_end_when_the_change_commits_and_not_before(pull):
     release = ReleaseFactory(title="Broadband for every county")
     before = caching.generation()
 
     with transaction.atomic():
-        release.title = "Broadband for every farm"
-        release.save()
+        pull(release)
         during = caching.generation()
 
     assert during == before  # a reader in the gap keeps what it makes under the old one

@@ -44,6 +44,19 @@ def production_env(database_url, port, **overrides):
     return env
 
 
+def staff_for_server(username, password, **fields):
+    """A superuser the server can log in: the password hashed as the server hashes it (the
+    test run's own quick hasher is one production settings do not know)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    hasher = PBKDF2PasswordHasher()
+    return get_user_model().objects.create(
+        username=username, password=hasher.encode(password, hasher.salt()), is_staff=True,
+        is_superuser=True, **fields,
+    )  # fmt: skip
+
+
 def manage(env, *args):
     """Run a manage.py command with that environment; its output on failure."""
     result = subprocess.run(
