@@ -90,6 +90,16 @@ def _fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _export_slots_free():
+    """Each test starts with this process's export slots free: a real server closes every
+    answer (WSGI), but a test that reads only an export's status leaves it unclosed."""
+    from api import export
+
+    yield
+    export.free_export_slots()
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings, tmp_path):
     """Tests render templates without running collectstatic, and write media to a temp dir."""
     settings.STORAGES = {

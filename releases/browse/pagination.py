@@ -51,15 +51,20 @@ class CountedPaginator(Paginator):
 
 
 def position_of(release):
-    moment = release.published_at
+    return position_at(release.published_at, release.pk)
+
+
+def position_at(moment, pk):
+    """A release's place in a newest-first list, as `?older=` and the exports' `?cursor=`
+    write it: microseconds since 1970, and the id."""
     micros = (moment - datetime(1970, 1, 1, tzinfo=UTC)) // _MICROSECOND
-    return f"{micros}-{release.pk}"
+    return f"{micros}-{pk}"
 
 
 _MICROSECOND = datetime(1970, 1, 1, 0, 0, 0, 1, tzinfo=UTC) - datetime(1970, 1, 1, tzinfo=UTC)
 
 
-def _parse_cursor(raw):
+def parse_position(raw):
     """(published_at, id) from a cursor, or None for anything else (never an error)."""
     match = CURSOR.fullmatch(raw or "")
     if not match:
@@ -122,7 +127,7 @@ def paginate(request, queryset, per_page=None, *, keyset=False, count_key=None):
     query = request.GET
     if keyset:
         for direction in DIRECTIONS:
-            position = _parse_cursor(query.get(direction))
+            position = parse_position(query.get(direction))
             if position is not None:
                 page = _by_position(query, queryset, paginator, direction, position)
                 if page is not None:

@@ -208,9 +208,10 @@ def test_an_export_chunk_costs_the_same_queries_whatever_its_size(
         after_first_write = len(queries)
         b"".join(pieces)
 
-    # The releases' query, then one query per relation for each chunk as it is reached.
-    assert after_first_write == 1 + PREFETCHES
-    assert len(queries) == 1 + PREFETCHES * chunks
+    # Where the next part starts, the releases' query, then one query per relation for
+    # each chunk as it is reached.
+    assert after_first_write == 2 + PREFETCHES
+    assert len(queries) == 2 + PREFETCHES * chunks
 
 
 # 2. Counts the site keeps

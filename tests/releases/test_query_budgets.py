@@ -272,10 +272,11 @@ API_RECORDS = {
     "organization": (lambda n: "organizations/united-nations/", 1),
     "quote": (lambda n: f"quotes/{n.newest.quotes.first().pk}/", 1),
     # One query for the releases and one per prefetch, per chunk of 500 releases.
-    "CSV export": (lambda n: "releases/export.csv", 7),
-    "JSON export": (lambda n: "releases/export.json", 7),
-    "filtered CSV export": (lambda n: f"releases/export.csv?senator=K000367&{ALL_FILTERS}", 12),
-    "searched JSON export": (lambda n: "releases/export.json?q=measure", 9),  # + ranking
+    # Exports: + where the next part starts.
+    "CSV export": (lambda n: "releases/export.csv", 8),
+    "JSON export": (lambda n: "releases/export.json", 8),
+    "filtered CSV export": (lambda n: f"releases/export.csv?senator=K000367&{ALL_FILTERS}", 13),
+    "searched JSON export": (lambda n: "releases/export.json?q=measure", 10),  # + ranking
 }
 
 
