@@ -41,7 +41,12 @@ def check_filterset(filterset, raw):
     """BadParameters for every value the FilterSet could not use; `raw` is the query as sent."""
     form = filterset.form
     messages = {f.parameter: f.api_not_found for f in registry.public_filters()}
-    errors = []
+    errors = [
+        {"parameter": name, "value": None,
+         "message": f"{given} values: give at most {registry.MOST_VALUES} (repeat the request "
+                    "for more)."}
+        for name, given in getattr(filterset, "trimmed", {}).items()
+    ]  # fmt: skip
     for name, field in form.fields.items():
         values = raw.getlist(name)
         if name in form.errors:

@@ -29,6 +29,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils.http import urlencode
 
 GENERATION_KEY = "page-cache:generation"
 
@@ -158,10 +159,49 @@ def remember(parts, compute):
 
 # Kept pages.
 
+# Callables returning {parameter: how many values it takes} for the parameters some page
+# reads (registered by the apps that read them: the list's filters, the page, the API's
+# cursor). A parameter that takes one value is read as its last one, as Django reads it.
+_parameter_sources = []
 
-def page_key(request, gen):
+
+def page_parameters(source):
+    """Register `source` (no arguments) as naming parameters pages read. A decorator too."""
+    if source not in _parameter_sources:
+        _parameter_sources.append(source)
+    return source
+
+
+def canonical_query(query):
+    """(the query as a kept page stands for it, unknown, overfull) for a request's QueryDict.
+
+    Parameters in a fixed order, each value once; unknown parameters are left out (a page
+    ignores them, so their answer is the same page) and named in `unknown`; `overfull`
+    names parameters given more values than a page takes (it answers with a notice, so no
+    kept copy can stand for it)."""
+    known = {}
+    for source in _parameter_sources:
+        known.update(source())
+    pairs, unknown, overfull = [], [], []
+    for name in sorted(query):
+        values = query.getlist(name)
+        most = known.get(name)
+        if most is None:
+            unknown.append(name)
+        elif most == 1:
+            pairs.append((name, values[-1]))
+        else:
+            distinct = sorted(set(values))
+            if len(distinct) > most:
+                overfull.append(name)
+            pairs.extend((name, value) for value in distinct)
+    return urlencode(pairs), unknown, overfull
+
+
+def page_key(request, gen, query):
+    """The key of a page kept for `request`, whose canonical query string is `query`."""
     raw = "\n".join([
-        request.scheme, request.get_host(), request.get_full_path(),
+        request.scheme, request.get_host(), request.path, query,
         # The API answers JSON or its browsable HTML by Accept.
         request.META.get("HTTP_ACCEPT", "") if request.path.startswith("/api/") else "",
     ])  # fmt: skip

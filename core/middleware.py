@@ -19,11 +19,14 @@ connects afresh: the site comes back by itself when the database does.
 import contextlib
 import logging
 import time
+from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.db import DatabaseError, connections
 from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csp import get_nonce
 from django.template.loader import render_to_string
 from django.utils.cache import get_max_age, set_response_etag
 
@@ -32,18 +35,35 @@ from core import caching
 logger = logging.getLogger("newsroom.database")
 
 SKIPPED_PREFIXES = ("/admin/", "/markdownx/", "/preview/", "/releases/preview/", "/media/")
+# Where an unknown parameter changes the answer (the API refuses it with a 400): a request
+# carrying one is neither served a kept page nor kept.
+STRICT_PREFIXES = ("/api/",)
+
+
+def _logged_in(request):
+    """Whether the request's session cookie names a logged-in session (a made-up cookie
+    does not: it would let anyone skip the cache). One query; a database that cannot answer
+    counts as logged in, so the request goes through to the 503."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    engine = import_module(settings.SESSION_ENGINE)
+    try:
+        return engine.SessionStore(key).get(SESSION_KEY) is not None
+    except DatabaseError:
+        return True
 
 
 def _cacheable_request(request):
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path.startswith(SKIPPED_PREFIXES)
+        and not _logged_in(request)
     )
 
 
-def _cacheable_response(response):
+def _cacheable_response(request, response):
     cache_control = response.get("Cache-Control", "")
     return (
         response.status_code == 200
@@ -53,6 +73,10 @@ def _cacheable_response(response):
         and "no-store" not in cache_control
         and "no-cache" not in cache_control
         and get_max_age(response) != 0
+        # A page carrying this request's CSP nonce is this request's alone: a copy would
+        # hand every reader the same nonce, which is then no secret.
+        and not get_nonce(request)
+        and len(response.content) <= settings.PAGE_CACHE_MAX_BYTES
     )
 
 
@@ -63,24 +87,34 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
+        query, unknown, overfull = caching.canonical_query(request.GET)
+        if overfull or (unknown and request.path.startswith(STRICT_PREFIXES)):
+            return self.get_response(request)
         # The generation and the horizon are read before the page is made: a change
         # committed, or an embargo lifting, while it renders ends it at once.
-        key = caching.page_key(request, caching.generation())
+        key = caching.page_key(request, caching.generation(), query)
         response = caching.kept_page(key)
         if response is not None:
-            response["X-Page-Cache"] = "hit"
+            self._tell(response, "hit")
             return response
         until = caching.horizon(time.time(), settings.PAGE_CACHE_SECONDS)
         response = self.get_response(request)
-        if _cacheable_response(response):
+        if not response.streaming:
             # One piece of content, not the thousands of small writes a feed is made of:
             # the server sends each piece with its own system call (a 333 KB feed took
             # 17 ms a hit).
             response.content = response.content
+        if _cacheable_response(request, response):
             set_response_etag(response)  # computed once, not on every hit
-            response["X-Page-Cache"] = "miss"
             caching.keep_page(key, response, until)
+            self._tell(response, "miss")
         return response
+
+    def _tell(self, response, what):
+        # Whether a page was kept tells anyone whether someone else just asked for the same
+        # address (a search): said only where PAGE_CACHE_HEADER is on (not in production).
+        if settings.PAGE_CACHE_HEADER:
+            response["X-Page-Cache"] = what
 
 
 RETRY_AFTER_SECONDS = 30

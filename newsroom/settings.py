@@ -178,13 +178,23 @@ elif CACHE_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            # Local memory, bounded by bytes as well as entries: what varying URLs can make
+            # a process keep stays within CACHE_MAX_MB (the least recently used goes first).
+            "BACKEND": "core.cache_backends.BoundedLocMemCache",
+            "OPTIONS": {
+                "MAX_ENTRIES": 5000,
+                "MAX_BYTES": int(os.environ.get("CACHE_MAX_MB", "64")) * 1024 * 1024,
+            },
         }
     }
 # The page cache (core/caching.py): on in production, off on a laptop and in tests
 # unless asked for. The stamp file tells every process of one server that pages changed.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "0" if DEBUG else "300"))
+# A page bigger than this is never kept (a feed of 50 whole releases is about 350 KB).
+PAGE_CACHE_MAX_BYTES = int(os.environ.get("DJANGO_PAGE_CACHE_MAX_KB", "1024")) * 1024
+# The X-Page-Cache header (hit or miss) says whether someone just asked for the same
+# address: on a laptop and in tests only.
+PAGE_CACHE_HEADER = env_bool("DJANGO_PAGE_CACHE_HEADER", DEBUG)
 # Facet counts and list totals, kept until something changes (core/caching.py).
 COUNT_CACHE_SECONDS = int(os.environ.get("DJANGO_COUNT_CACHE_SECONDS", "3600"))
 PAGE_CACHE_STAMP_FILE = os.environ.get(

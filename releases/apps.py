@@ -15,3 +15,11 @@ class ReleasesConfig(AppConfig):
         signals.connect()  # every receiver on release data (releases/signals.py)
         # No page or count is kept past the next embargo (core/caching.py).
         caching.next_change_source(Release.objects.next_embargo)
+
+        def parameters_read():
+            # The list's filters (as many values as they take), its search, its page and
+            # position, the sitemap's page: what kept pages are told apart by.
+            many = {f.parameter: registry.MOST_VALUES for f in registry.public_filters()}
+            return {**many, "q": 1, "page": 1, "older": 1, "newer": 1, "p": 1}
+
+        caching.page_parameters(parameters_read)

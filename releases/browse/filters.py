@@ -78,14 +78,29 @@ def filter_for(public_filter, *, release_path=""):
     )
 
 
+def _at_most(data, most):
+    """`data` with each filter's values deduplicated and at most `most` of them, and
+    {parameter: how many distinct values it had} for those cut short."""
+    if data is None:
+        return data, {}
+    kept, trimmed = data.copy(), {}
+    for name in {f.parameter for f in registry.public_filters()} & set(data):
+        values = list(dict.fromkeys(data.getlist(name)))
+        if len(values) > most:
+            trimmed[name] = len(values)
+        kept.setlist(name, values[:most])
+    return kept, trimmed
+
+
 class RegistryFilterSet(django_filters.FilterSet):
     """A FilterSet that adds filters from the registry when it is made."""
 
     registry_release_path = ""  # how the filtered model reaches its release
     registry_parameters = None  # the registry's parameters to take (None: all)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        data, self.trimmed = _at_most(data, registry.MOST_VALUES)
+        super().__init__(data, *args, **kwargs)
         for public_filter in registry.public_filters():
             wanted = self.registry_parameters
             if wanted is not None and public_filter.parameter not in wanted:
@@ -145,4 +160,10 @@ def ignored_parameters(filterset):
         noun = nouns.get(name, name)
         shown = ", ".join(f"“{v}”" for v in values) or "(empty)"
         messages.append(f"We ignored {noun} {shown}: no such {noun}.")
+    for name, given in getattr(filterset, "trimmed", {}).items():
+        noun = nouns.get(name, name)
+        messages.append(
+            f"We used the first {registry.MOST_VALUES} of the {given} {noun} values you gave "
+            "and left out the rest."
+        )
     return messages

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 from django.contrib.humanize.templatetags.humanize import ordinal
 
 YEARS = range(1789, 2101)  # any plausible year; others are reported and ignored
+# Values one parameter takes (repeated for OR); the rest are left out, with a notice. A list
+# page repeats the query string in every link, so its size grows with the square of it.
+MOST_VALUES = 20
 
 
 @dataclass(frozen=True)

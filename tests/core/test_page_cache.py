@@ -154,3 +154,87 @@ def test_conditional_get_without_the_page_cache(client, release):
 
     assert "X-Page-Cache" not in response
     assert again.status_code == 304
+
+
+# What a kept page stands for, and how much may be kept.
+
+
+def test_reordered_repeated_and_junk_parameters_share_one_kept_page(client, page_cache, release):
+    first = client.get("/releases/?topic=rural&senator=amy-klobuchar")
+
+    again = client.get("/releases/?senator=amy-klobuchar&utm_source=x&topic=rural&topic=rural")
+
+    assert first["X-Page-Cache"] == "miss"
+    assert again["X-Page-Cache"] == "hit"
+
+
+def test_a_hundred_junk_addresses_keep_one_page(client, release, settings, tmp_path):
+    """In local memory, where the process's bytes are counted (Redis: its maxmemory)."""
+    settings.PAGE_CACHE_SECONDS = 300
+    settings.PAGE_CACHE_STAMP_FILE = str(tmp_path / "page-cache-stamp")
+    client.get("/releases/")
+    held = cache.bytes_held()
+
+    for n in range(100):
+        assert client.get(f"/releases/?junk{n}={n}")["X-Page-Cache"] == "hit"
+
+    assert cache.bytes_held() == held
+
+
+def test_a_filter_takes_twenty_values_and_says_so_and_such_a_page_is_not_kept(
+    client, page_cache, release
+):
+    years = "&".join(f"year={y}" for y in range(1790, 2090))  # 300 values
+
+    response = client.get(f"/releases/?{years}")
+    again = client.get(f"/releases/?{years}")
+
+    assert response.status_code == 200
+    assert "We used the first 20 of the 300 year values you gave" in response.content.decode()
+    assert len(response.content) < 200_000  # every link repeats the query: 20, not 300
+    assert "X-Page-Cache" not in again
+
+
+def test_the_api_refuses_an_unknown_parameter_even_after_keeping_the_page(
+    client, page_cache, release
+):
+    assert client.get("/api/v1/releases/").status_code == 200
+
+    refused = client.get("/api/v1/releases/?senators=amy-klobuchar")  # misspelt
+
+    assert refused.status_code == 400
+    assert "X-Page-Cache" not in refused
+
+
+def test_a_page_carrying_the_requests_nonce_is_never_kept(client, page_cache):
+    first = client.get("/api/v1/redoc/")
+    second = client.get("/api/v1/redoc/")
+
+    assert first.status_code == second.status_code == 200
+    assert "X-Page-Cache" not in second
+    assert first["Content-Security-Policy"] != second["Content-Security-Policy"]
+
+
+def test_a_page_bigger_than_the_limit_is_not_kept(client, page_cache, release, settings):
+    settings.PAGE_CACHE_MAX_BYTES = 1000
+
+    client.get("/releases/")
+
+    assert "X-Page-Cache" not in client.get("/releases/")
+
+
+def test_a_made_up_session_cookie_is_served_the_kept_page(client, page_cache, release):
+    client.get("/releases/")
+    client.cookies["sessionid"] = "not-a-session-of-this-site"
+
+    assert client.get("/releases/")["X-Page-Cache"] == "hit"
+
+
+def test_production_does_not_say_whether_a_page_was_kept(client, page_cache, release, settings):
+    settings.PAGE_CACHE_HEADER = False
+    client.get("/releases/?q=broadband")
+
+    kept = client.get("/releases/?q=broadband")
+
+    assert kept.status_code == 200
+    assert "X-Page-Cache" not in kept
