@@ -22,6 +22,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 MAX_BYTES = 10 * 1024 * 1024  # 10 MB: a full-resolution press photo is a few MB
 MAX_PIXELS = 40_000_000  # 40 megapixels: well past any press photo, well short of a bomb
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+# Formats read as another: a phone's multi-picture JPEG (MPO: a photo, then a depth or
+# stereo picture) is a JPEG whose first picture is the photo; only that one is kept.
+READ_AS = {"MPO": "JPEG"}
 ENCODER_OPTIONS = {
     "JPEG": {"quality": 85, "optimize": True, "progressive": True},
     "PNG": {"optimize": True},
@@ -66,7 +69,7 @@ def image_reencode(upload, *, label="image"):
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as probe:
-                image_format = probe.format
+                image_format = READ_AS.get(probe.format, probe.format)
                 width, height = probe.size
                 if image_format in EXTENSIONS and width * height <= MAX_PIXELS:
                     probe.verify()  # checksums and structure, without decoding
@@ -96,6 +99,7 @@ def image_reencode(upload, *, label="image"):
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
+                image.seek(0)  # the first picture (of an MPO's several, the photo)
                 image.load()
                 pixels = ImageOps.exif_transpose(image)
                 encoded = _encode(pixels, image_format)

@@ -181,9 +181,11 @@ class ReleaseFeed(Feed):
     # Its entries
 
     def item_title(self, entry):
-        # Plain text, as Atom defines it and the RSS Advisory Board's profile asks (Django's
-        # default escapes it once more, and readers then show "&amp;" or "&#x27;").
-        return entry.release.title
+        # RSS says nothing of what a title is, and many readers show it as HTML: a "<b>" in
+        # a title would be markup there. So its angle brackets go as entities, which those
+        # readers show as the brackets; an ampersand stays itself (escaping everything, as
+        # Django does by default, made readers show "&amp;"). Atom's titles are text.
+        return entry.release.title.replace("<", "&lt;").replace(">", "&gt;")
 
     def item_link(self, entry):
         return entry.release.get_absolute_url()
@@ -229,6 +231,9 @@ class ReleaseAtomFeed(ReleaseFeed):
     """Atom: the same entries."""
 
     feed_type = AtomWithContent
+
+    def item_title(self, entry):
+        return entry.release.title  # <title type="text">: exactly as written
 
     def subtitle(self, feed):
         return self.description(feed)

@@ -1,5 +1,6 @@
 """The passage of a text that matched a search, with the visitor's words marked."""
 
+import html
 import re
 
 from django.utils.html import escape, strip_tags
@@ -18,7 +19,8 @@ def highlight(text, query, words=40):
     Matches on word beginnings, so "traffick" marks "trafficking" as the stemming search
     would have found it.
     """
-    plain = " ".join(strip_tags(text or "").split())
+    # Text, not markup: a body's "AT&amp;T" is "AT&T" (escaped once, below, not twice).
+    plain = " ".join(html.unescape(strip_tags(text or "")).split())
     wanted = terms(query)
     if not plain or not wanted:
         return ""

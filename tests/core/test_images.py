@@ -269,6 +269,28 @@ def test_format_is_what_pillow_sees_not_the_name(accept, path):
     assert opened(stored).format == "WEBP"
 
 
+def multi_picture_jpeg():
+    """What a phone's camera writes: an MPO holding the photo, then a second picture."""
+    photo = Image.new("RGB", (48, 32), "seagreen")
+    depth = Image.new("RGB", (24, 16), "black")
+    buffer = io.BytesIO()
+    photo.save(buffer, "MPO", save_all=True, append_images=[depth])
+    data = buffer.getvalue()
+    assert Image.open(io.BytesIO(data)).format == "MPO"  # the corpus is as described
+    return data
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_a_phones_multi_picture_jpeg_is_stored_as_its_first_picture(accept, path):
+    stored = accept(path, upload("IMG_0042.jpg", multi_picture_jpeg()))
+
+    image = opened(stored)
+    assert stored.endswith(".jpg")
+    assert image.format == "JPEG"
+    assert image.size == (48, 32)
+    assert getattr(image, "n_frames", 1) == 1
+
+
 # Renditions
 
 

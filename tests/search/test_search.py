@@ -165,8 +165,17 @@ def test_highlight_marks_word_beginnings_and_escapes_html():
     assert "<mark>trafficking</mark>" in passage
     assert "<mark>traffickers</mark>" in passage
     assert "&amp;" in passage
+    assert "&amp;amp;" not in passage  # "&" once: the reader sees "&", not "&amp;"
     assert "<b>" not in passage
     assert highlight(text, "zebra") == ""
+
+
+def test_a_passage_reads_an_ampersand_as_one_and_escapes_decoded_markup():
+    passage = highlight("<p>AT&amp;T and &lt;script&gt; backed the broadband bill.</p>", "AT")
+
+    assert "<mark>AT</mark>&amp;T" in passage
+    assert "&lt;script&gt;" in passage
+    assert "<script>" not in passage
 
 
 def test_highlight_cannot_inject_markup():
