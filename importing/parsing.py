@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bs4 import BeautifulSoup, NavigableString
+from bs4.dammit import EncodingDetector
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from importing.attribution import quotes_extract
@@ -49,29 +50,96 @@ class ParsedRelease:
         return "\n\n".join([self.title, *self.highlights, *self.body, *quotes])
 
 
-# Reading bytes
+# Caps on what one release may be. Each is a per-file failure that names it, nothing stored.
+#
+# 2 MB a file (or a pasted text, counted in UTF-8): a release as text is 5 to 50 KB, and a
+# saved senate.gov page with its navigation, inline styles and scripts a few hundred KB; 2 MB
+# is several times the largest of those, parses in well under a second, and stays under
+# Django's 2.5 MB request limit (DATA_UPLOAD_MAX_MEMORY_SIZE) for the paste view.
+MAX_BYTES = 2 * 1024 * 1024
+# A release quotes a handful of people; a coalition's joint release may quote fifty senators.
+# Each quote is a row and an index entry of its own.
+MAX_QUOTES = 200
+# The text read (title, highlights, body and quotes): about 30,000 words, more than three
+# hours of floor remarks. It also bounds the body's paragraphs, so no cap of their own.
+MAX_CHARS = 200_000
+
+# Control characters no text file holds: C0 controls other than tab and the line and page
+# breaks (line feed, vertical tab, form feed, carriage return), and DEL. Refused
+# rather than stripped: a file that has them is binary data, or text damaged beyond a guess,
+# and PostgreSQL cannot store a NUL at all (SQLite would, silently): refusing them before
+# anything is written keeps both databases alike.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+BINARY = "not text: it contains binary data"
+# What browsers read a page declaring these as (WHATWG Encoding): Windows-1252.
+WINDOWS_1252_ALIASES = {"ascii", "us-ascii", "iso-8859-1", "iso8859-1", "latin-1", "latin1"}
 
 
-def text_decode(data):
-    """Bytes of a text file to str: UTF-8 (with or without a BOM), UTF-16 with a BOM, or
-    Windows-1252, which old press-office files often are."""
+def size_check(size):
+    """A ParseError when `size` bytes is over the cap."""
+    if size > MAX_BYTES:
+        raise ParseError(
+            f"too large ({size:,} bytes); a release may be at most "
+            f"{MAX_BYTES // 1024 // 1024} MB ({MAX_BYTES:,} bytes)"
+        )
+
+
+def text_check(text):
+    """`text`, or a ParseError if it holds a NUL or another control character."""
+    if "\x00" in text:
+        raise ParseError(f"{BINARY} (NUL bytes)")
+    if match := CONTROL_RE.search(text):
+        count = len(CONTROL_RE.findall(text))
+        line = text.count("\n", 0, match.start()) + 1
+        raise ParseError(
+            f"{BINARY} (control character U+{ord(match[0]):04X} on line {line}; {count} in all)"
+        )
+    return text
+
+
+def text_decode(data, *, html=False):
+    """Bytes of a file to str, refusing binary data: NUL bytes anywhere, control characters,
+    or bytes that are no text in any encoding tried.
+
+    Text: UTF-8 (with or without a BOM), UTF-16 with a BOM, or Windows-1252, which old
+    press-office files often are. HTML: the encoding of its BOM or the one it declares
+    first, then the same UTF-8 and Windows-1252 (no guessing from byte statistics, which
+    would read garbage as some encoding)."""
+    size_check(len(data))
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as e:
             raise ParseError(f"not valid UTF-16 text ({e.reason} at byte {e.start})") from e
-    if b"\x00" in data[:8192]:
-        raise ParseError("not a text file (it has NUL bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as e:
-        raise ParseError(
-            f"not text in UTF-8 or Windows-1252 (byte {data[e.start]:#04x} at {e.start})"
-        ) from e
+        return text_check(text.removesuffix("\x1a"))
+    if b"\x00" in data:
+        raise ParseError(f"{BINARY} (NUL bytes)")
+    encodings = ["utf-8-sig", "cp1252"]
+    if html:
+        data, sniffed = EncodingDetector.strip_byte_order_mark(data)
+        declared = EncodingDetector.find_declared_encoding(data, is_html=True)
+        if declared in WINDOWS_1252_ALIASES:
+            declared = "cp1252"
+        elif declared and declared.startswith(("utf-16", "utf-32")):
+            declared = None  # a page with no BOM and no NUL byte is neither (browsers agree)
+        encodings = [e for e in (sniffed, declared) if e] + encodings
+    error = None
+    for encoding in dict.fromkeys(encodings):
+        try:
+            text = data.decode(encoding)
+        except LookupError:  # a declared encoding Python does not know
+            continue
+        except UnicodeDecodeError as e:
+            error = e  # the last: the byte not even Windows-1252 reads
+            continue
+        # A DOS end-of-file mark (Ctrl-Z) closes some old files; it is no part of the text.
+        return text_check(text.removesuffix("\x1a"))
+    names = {"utf-8-sig": "UTF-8", "utf-8": "UTF-8", "cp1252": "Windows-1252"}
+    tried = list(dict.fromkeys(names.get(e, e) for e in encodings))
+    raise ParseError(
+        f"not text in {', '.join(tried[:-1])} or {tried[-1]} "
+        f"(byte {data[error.start]:#04x} at {error.start})"
+    ) from error
 
 
 def looks_like_html(text):
@@ -85,13 +153,18 @@ def release_parse(*, text, html=None, title="", published_on=None):
     """Parse a release; `title` and `published_on` are used when the text has none.
 
     `text` is str or bytes (a file's content: the encoding is found here). `html` says
-    whether it is a web page; None looks at it to decide.
+    whether it is a web page; None looks at it to decide. Binary data and a release over
+    the caps (MAX_BYTES, MAX_QUOTES, MAX_CHARS) are a ParseError saying so.
     """
-    if html is None:
-        head = text[:2048].decode("latin-1") if isinstance(text, bytes) else text
-        html = looks_like_html(head)
-    if isinstance(text, bytes) and not html:
-        text = text_decode(text)
+    if isinstance(text, bytes):
+        if html is None:
+            html = looks_like_html(text[:2048].decode("latin-1"))
+        text = text_decode(text, html=html)
+    else:
+        size_check(len(text.encode("utf-8", "replace")))
+        text_check(text)
+        if html is None:
+            html = looks_like_html(text)
     page_title, page_date = "", None
     if html:
         page_title, page_date, text = html_to_text(text)
@@ -102,6 +175,12 @@ def release_parse(*, text, html=None, title="", published_on=None):
         raise NoTitleError(
             "no title found (a short first line in Title Case, or <h1>/<title> in HTML)"
         )
+    # What is stored: character references in HTML (&#7;) and a given title are text too.
+    text_check(release.full_text + release.dateline)
+    if len(release.quotes) > MAX_QUOTES:
+        raise ParseError(f"{len(release.quotes)} quotes; a release may have at most {MAX_QUOTES}")
+    if (chars := len(release.full_text)) > MAX_CHARS:
+        raise ParseError(f"{chars:,} characters; a release may have at most {MAX_CHARS:,}")
     return release
 
 

@@ -5,9 +5,13 @@ it with what `parsing.release_parse` read. It creates drafts only, and finds a r
 imported before by its `import_key`: a hash of the file's absolute path, or of the pasted
 text. Importing again updates that draft (or leaves it when nothing changed), and never
 touches a release that has since been published.
+
+Each file is imported in a transaction of its own, its search entries included: a file that
+fails, for any reason, leaves nothing behind, and the batch goes on.
 """
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -16,13 +20,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.eastern import EASTERN
-from importing.parsing import NoTitleError, ParseError, release_parse
+from importing.parsing import MAX_BYTES, NoTitleError, ParseError, release_parse, size_check
 from importing.recognizing import Recognizer
 from releases.models import Quote, Release, ReleaseSenator
 from releases.versions import one_version_per_save
 from search.indexing import reindex_once
 
 RELEASE_SUFFIXES = {".txt", ".text", ".htm", ".html"}
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -78,18 +84,25 @@ def _published_at(day):
 
 
 def _unique_slug(release):
-    base = release.derive_slug() or "release"
-    taken = Release.objects.taken_slugs(base, by=release)
-    slug, n = base, 2
-    while slug in taken:
-        slug = f"{base[: 200 - len(str(n)) - 1]}-{n}"
-        n += 1
-    return slug
+    return Release.objects.free_slug(release.derive_slug() or "release", by=release)
 
 
-def _wanted(parsed, links, existing):
-    """The state of the release the import should leave, comparable with `_stored`."""
-    published_at = _published_at(parsed.published_on)
+def _may_set_publication_time(by):
+    """Whether an import by `by` stores the date it reads as the publication time.
+
+    Setting it is a publishing decision (the release form locks the field for staff without
+    `releases.publish_release`): a press secretary publishing a draft that already has a time
+    publishes it at that time, backdated or embargoed. The command runs with no user, for
+    whoever runs manage.py."""
+    return by is None or by.has_perm("releases.publish_release")
+
+
+def _wanted(parsed, links, existing, *, dated=True):
+    """The state of the release the import should leave, comparable with `_stored`.
+
+    Undated (`dated=False`), the read date still tells which Congress the bills belong to
+    (the recognizer), but the draft's publication time stays as it was."""
+    published_at = _published_at(parsed.published_on) if dated else None
     if published_at is None and existing is not None:
         published_at = existing.published_at  # staff may have dated it; the file has no date
     return {
@@ -136,25 +149,38 @@ def _stored(release):
     }
 
 
-@reindex_once()
-@one_version_per_save()  # the release, then its links: one version in its history
+# The index is written inside the transaction: a file that fails leaves no entry either.
 @transaction.atomic
-def release_import(*, parsed, key, recognizer=None, by=None, dry_run=False, source=""):
+@reindex_once()  # the release and each quote indexed once, after all the rows are written
+@one_version_per_save()  # the release, then its links: one version in its history
+def release_import(*, parsed, key, recognizer=None, by=None, dry_run=False, source="", among=None):
     """Create or update the draft release for a parsed release, found again by `key`.
 
     Links the senators, bills and organizations the recognizer knows; quotes become Quote
     records. A release with this key that has been published is skipped, never changed.
+    `among` is the releases the import may find (all by default; the paste view gives the
+    user's offices': a release outside them is not there, and the text makes a new draft).
+    `by` without the permission to publish stores no publication time (see
+    `_may_set_publication_time`).
     """
     recognizer = recognizer or Recognizer.from_database()
     links = recognizer.recognize(parsed)
-    result = ImportResult(source, "", parsed=parsed, links=links, notes=links.notes)
-    existing = Release.objects.filter(import_key=key).order_by("pk").first()
+    result = ImportResult(source, "", parsed=parsed, links=links, notes=list(links.notes))
+    among = Release.objects.all() if among is None else among
+    existing = among.filter(import_key=key).order_by("pk").first()
     result.release = existing
     if existing is not None and not existing.is_draft():
         result.outcome = "skipped"
         result.reason = f"already published as “{existing.title}”; not changed"
         return result
-    wanted = _wanted(parsed, links, existing)
+    dated = _may_set_publication_time(by)
+    if parsed.published_on and not dated:
+        result.notes.append(
+            f"the date it gives ({parsed.published_on:%B} {parsed.published_on.day}, "
+            f"{parsed.published_on.year}) tells its bills' Congress; the publication time "
+            "is a press secretary's to set"
+        )
+    wanted = _wanted(parsed, links, existing, dated=dated)
     if existing is not None and _stored(existing) == wanted:
         result.outcome = "unchanged"
         return result
@@ -196,12 +222,27 @@ def release_import(*, parsed, key, recognizer=None, by=None, dry_run=False, sour
 
 
 def release_file_import(*, path, recognizer, title="", published_on=None, by=None, dry_run=False):
-    """Read, parse and import one file; a file that cannot be read or parsed is "failed"."""
+    """Read, parse and import one file. A file that cannot be read or parsed, is over a cap,
+    or fails in any other way is "failed" with the reason, and nothing of it is stored."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        return _file_import(path, recognizer, title, published_on, by, dry_run)
+    except Exception as e:  # a bug or a database error: this file fails, the batch goes on
+        logger.exception("Importing %s failed", path)
+        return ImportResult(
+            str(path), "failed", reason=f"unexpected error ({type(e).__name__}: {e}); not stored"
+        )
+
+
+def _file_import(path, recognizer, title, published_on, by, dry_run):
+    try:
+        size_check(path.stat().st_size)
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)  # bounded, should it grow while being read
     except OSError as e:
         return ImportResult(str(path), "failed", reason=f"cannot read it: {e.strerror or e}")
+    except ParseError as e:
+        return ImportResult(str(path), "failed", reason=str(e))
     try:
         parsed = release_parse(
             text=data,

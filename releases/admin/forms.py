@@ -1,6 +1,8 @@
 """The release form and the formsets of its inlines."""
 
 from django import forms
+from django.contrib import messages
+from django.db.models import Q
 from django.utils import timezone
 from markdownx.widgets import AdminMarkdownxWidget
 
@@ -8,6 +10,7 @@ from core.eastern import eastern
 from core.images import SafeImageField
 from releases.citations import release_citations
 from releases.models import Legislation, Release, ReleaseSenator
+from releases.selectors import releases_for
 
 
 class ReleaseInlineFormSet(forms.BaseInlineFormSet):
@@ -83,6 +86,9 @@ class ReleaseAdminForm(forms.ModelForm):
     # release: the second save is refused instead of silently overwriting the first.
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    request = None  # set per request by ReleaseAdmin.get_form: who saves (the slug's check)
+    slug_replaced = None  # (asked, given) when the asked-for slug was not available
+
     class Meta:
         model = Release
         fields = [
@@ -140,8 +146,37 @@ class ReleaseAdminForm(forms.ModelForm):
                 "or compare the versions under History.",
             )
 
+    def give_free_slug_if_held_unseen(self):
+        """A slug held by a release the user cannot see (another office's draft, or its
+        former address) is replaced by a free one, told when the release is saved. Django's
+        "Release with this Slug already exists." would tell them that release exists, and
+        its address says what it is about. A slug held by a release they can see keeps
+        that error: it may be a duplicate of their own."""
+        slug = self.cleaned_data.get("slug")
+        if not slug or self.request is None:
+            return
+        holders = Release.objects.filter(Q(slug=slug) | Q(former_slugs__slug=slug))
+        if self.instance.pk:
+            holders = holders.exclude(pk=self.instance.pk)
+        if not holders.exists() or releases_for(self.request.user, holders).exists():
+            return
+        self.cleaned_data["slug"] = Release.objects.free_slug(slug, by=self.instance)
+        self.slug_replaced = (slug, self.cleaned_data["slug"])
+
+    def save(self, commit=True):
+        # The admin saves the form only once the form and its inlines are valid.
+        if self.slug_replaced and self.request is not None:
+            asked, given = self.slug_replaced
+            messages.info(
+                self.request,
+                f"The address “{asked}” is not available, so this release has “{given}”. "
+                "Change the slug if you want another.",
+            )
+        return super().save(commit)
+
     def clean(self):
         cleaned = super().clean()
+        self.give_free_slug_if_held_unseen()
         self.check_not_changed_since_opened()
         if cleaned.get("status") == Release.Status.PUBLISHED and not cleaned.get("published_at"):
             # Publishing with no time means now; staff pick a later time for an embargo.

@@ -147,6 +147,11 @@ class ReleaseAdmin(OfficeReleaseAdminMixin, ReleaseHistoryAdmin):  # offices, pu
             return release.get_absolute_url()
         return reverse("releases:preview", args=[release.pk])  # staff preview, in the public design
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request = request  # a class made for this request: who saves (forms.py, slug)
+        return form
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user

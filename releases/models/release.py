@@ -103,6 +103,16 @@ class ReleaseQuerySet(models.QuerySet):
             former = former.exclude(release_id=by.pk)
         return {*own, *former.values_list("slug", flat=True)}
 
+    def free_slug(self, slug, *, by=None):
+        """`slug`, or the first of slug-2, slug-3... that release `by` may take (no other
+        release has or had it). The admin form and the importer both ask this."""
+        taken = self.taken_slugs(slug[:190], by=by)  # room for the suffix
+        candidate, n = slug, 2
+        while candidate in taken:
+            candidate = f"{slug[: 200 - len(str(n)) - 1].rstrip('-')}-{n}"
+            n += 1
+        return candidate
+
     def newer_than(self, moment, pk):
         """Releases before (moment, pk) in the list's order, nearest first."""
         return self.filter(

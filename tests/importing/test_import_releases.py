@@ -498,7 +498,7 @@ def test_bad_files_are_reported_and_skipped_while_the_others_import(tmp_path):
 
     out, err = run_failing(folder, tmp_path / "nowhere.txt")
 
-    assert f"{folder / 'binary.txt'}: not a text file (it has NUL bytes)" in err
+    assert f"{folder / 'binary.txt'}: not text: it contains binary data (NUL bytes)" in err
     assert f"{folder / 'empty.txt'}: no text" in err
     assert f"{folder / 'untitled.txt'}: no title found" in err and "--title" in err
     assert f"{folder / 'only-end.txt'}: no text before the end mark" in err
@@ -516,6 +516,27 @@ def test_a_windows_1252_file_is_read(tmp_path):
                      .encode("cp1252"))  # fmt: skip
     run(path)
     assert Release.objects.get().title == "Senator’s Old Release Title"
+
+
+@pytest.mark.parametrize(
+    "declaration, encoding",
+    [
+        ('<meta charset="iso-8859-1">', "cp1252"),  # read as Windows-1252, as browsers do
+        ('<meta http-equiv="Content-Type" content="text/html; charset=utf-8">', "utf-8"),
+        ("", "utf-8"),
+        ("", "cp1252"),
+    ],
+)
+def test_html_pages_in_the_encoding_they_declare_or_utf_8_or_windows_1252(
+    tmp_path, declaration, encoding
+):
+    path = tmp_path / "page.html"
+    page = f"<html><head>{declaration}</head><body><h1>Senator’s Page Title</h1>"
+    path.write_bytes((page + "<p>WASHINGTON – “Yes.”</p></body></html>").encode(encoding))
+    run(path)
+    assert (Release.objects.get().title, Release.objects.get().body) == (
+        "Senator’s Page Title", "“Yes.”",
+    )  # fmt: skip
 
 
 def test_progress_bar_with_counts_for_many_files(tmp_path):

@@ -669,11 +669,14 @@ def test_pasted_release_must_be_one_of_the_users_offices(
     assert list(release.senators.all()) == [klobuchar]
     Release.objects.filter(pk=release.pk).update(title="Edited by the MN office")
 
-    # The same text again, from another office, does not touch Minnesota's draft.
+    # The same text again, from another office, does not touch Minnesota's draft, and is
+    # answered exactly as a text never seen: nothing says Minnesota's draft exists.
     response = as_user(make_staff("nd-mn-assistant", PRESS_ASSISTANTS, [heitkamp])).post(
         PASTE_URL, paste
     )
-    assert "already a release of another senator" in response.content.decode()
+    page = response.content.decode()
+    assert "Include a senator from your office (Heidi Heitkamp (D-ND))" in page
+    assert "another senator" not in page and "Edited by the MN office" not in page
     release.refresh_from_db()
     assert release.title == "Edited by the MN office"
 
