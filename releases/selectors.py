@@ -3,20 +3,24 @@
 - Offices: a staff user sees and edits the releases issued by their senators' offices (a
   joint release belongs to every office involved); newsroom admins and superusers, with
   `releases.edit_all_offices`, see every release.
+- Sign-offs: a joint senator's office agrees before a release naming them goes public
+  (`signoffs_holding()` is the one rule; `release_publish` and the admin ask it).
 - Related releases: public releases sharing bills, topics or senators with one.
 - Public counts: how many public releases each senator, topic, bill or organization has,
   worked out once and kept until something changes (core/caching.py).
 - Sitemaps: when each object's newest public release last changed.
 """
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, Max, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from core import caching
-from people.models import Senator
+from core.eastern import eastern
+from people.models import OfficeMembership, Senator
 from releases.browse import registry
-from releases.models import Release, ReleaseSenator
+from releases.models import Quote, Release, ReleaseSenator, SignOff, words_digest
 
 # Offices.
 
@@ -41,6 +45,188 @@ def releases_for(user, queryset=None):
 def office_senators(user):
     """The senators whose offices `user` works in."""
     return Senator.objects.filter(office_memberships__user=user).order_by("last_name", "first_name")
+
+
+# Sign-offs.
+
+QUOTE_WORDS = ["senator_id", "speaker_name", "speaker_title", "speaker_organization_id", "text"]
+
+
+WORDS_FIELDS = ["title", "highlights", "dateline", "body"]
+
+
+def release_words(release):
+    """The words_digest of `release` as stored (what publishing it would put out, whatever
+    the instance in hand holds): its text and its quotes."""
+    if not release.pk:
+        return words_digest(**{name: getattr(release, name) for name in WORDS_FIELDS}, quotes=[])
+    text = Release.objects.filter(pk=release.pk).values(*WORDS_FIELDS).get()
+    quotes = Quote.objects.filter(release=release).values_list(*QUOTE_WORDS)
+    return words_digest(**text, quotes=quotes)
+
+
+def signoff_offices(user):
+    """The ids of the senators whose offices' sign-offs `user` may give or refuse: those of
+    the offices they work in, if they may publish (a press secretary)."""
+    if not (user.is_active and user.is_staff and user.has_perm("releases.publish_release")):
+        return set()
+    return set(OfficeMembership.objects.filter(user=user).values_list("senator_id", flat=True))
+
+
+def staffed_offices(senator_ids):
+    """Which of these senators' offices have active staff in the newsroom (someone there to
+    sign off). An office with no one here is not asked: nobody could answer."""
+    return set(
+        OfficeMembership.objects.filter(
+            senator_id__in=senator_ids, user__is_active=True, user__is_staff=True
+        ).values_list("senator_id", flat=True)
+    )
+
+
+class Hold:
+    """A sign-off holding a release back from going public, and what to tell staff."""
+
+    WAITING, REFUSED, CHANGED, NOT_ASKED = "waiting", "refused", "changed", "not_asked"
+
+    def __init__(self, kind, senator, signoff=None, *, yours=False):
+        self.kind, self.senator, self.signoff, self.yours = kind, senator, signoff, yours
+
+    def __repr__(self):
+        return f"<Hold {self.kind} {self.senator}>"
+
+    @property
+    def message_here(self):
+        """The message in the Sign-offs section itself, where the buttons are."""
+        if self.kind == self.WAITING and self.yours:
+            return (
+                "Waiting for your office's sign-off: read the release below, then give or "
+                "refuse it."
+            )
+        return self.message
+
+    @property
+    def message(self):
+        office = f"{self.senator}'s office"
+        match self.kind:
+            case self.WAITING if self.yours:
+                return (
+                    f"Waiting for the sign-off of {office}, yours: give it under “Sign-offs” "
+                    "at the top of the page."
+                )
+            case self.WAITING:
+                return f"Waiting for the sign-off of {office}."
+            case self.REFUSED:
+                return (
+                    f"{office} refused: “{self.signoff.note}”. Remove {self.senator} from the "
+                    "issuing senators, or change the release and ask again."
+                )
+            case self.CHANGED:
+                return (
+                    f"{office} signed off on {eastern(self.signoff.decided_at)} on the words as "
+                    "they stood then; the words have changed, so it needs their sign-off again."
+                )
+        return (
+            f"{office} has not been asked to sign off yet: save the release as a draft to ask them."
+        )
+
+
+def own_offices(issuers, author):
+    """The ids of the issuing senators whose offices need not sign off: the offices of the
+    release's author (who made it, in the admin or by pasting), who speak for themselves.
+    For an author who sees every office (a newsroom admin), or none (a script), the lead's."""
+    if author is not None and not sees_all_offices(author):
+        return set(
+            OfficeMembership.objects.filter(user=author).values_list("senator_id", flat=True)
+        )
+    return {senator.pk for senator, role in issuers if role == ReleaseSenator.Role.LEAD}
+
+
+def _issuers(release):
+    if not release.pk:
+        return []
+    rows = ReleaseSenator.objects.filter(release=release).select_related("senator")
+    return [(row.senator, row.role) for row in rows]
+
+
+def signoffs_holding(release, *, issuers=None, words=None, by=None, author=None):
+    """What holds `release` back from going public: a list of Hold, empty when it may.
+
+    The one rule, for `release_publish` (whatever calls it) and the admin's form. Each
+    issuing senator's office but the author's own (`own_offices`) that has staff in the
+    newsroom must have signed off on the release's words as they are: a sign-off waiting or
+    refused holds it, and so does one given to words that changed since, unless `by` (who is
+    saving) is a press secretary of that office: their own edit keeps their agreement.
+
+    The admin passes what its form is about to save: `issuers`, (senator, role) pairs, and
+    `words`, a words_digest; and for a new release its `author`. Otherwise they are read from
+    the database (the author is `created_by`).
+
+    A release already published or scheduled without an office's sign-off (it went out
+    before that office had staff here, or before sign-offs) is not held for that office,
+    unless this save adds their senator.
+    """
+    stored = _issuers(release)
+    issuers = stored if issuers is None else list(issuers)
+    if release.pk and author is None:
+        author = _author(release)
+    own = own_offices(issuers, author)
+    others = [senator for senator, _ in issuers if senator.pk not in own]
+    if not others:
+        return []
+    rows = {}
+    if release.pk:
+        rows = {row.senator_id: row for row in SignOff.objects.filter(release=release)}
+    words = release_words(release) if words is None else words
+    staffed = staffed_offices([senator.pk for senator in others])
+    decides = signoff_offices(by) if by is not None else set()
+    out_before = {s.pk for s, _ in stored} if release.pk and not _stored_draft(release) else set()
+    holds = []
+    for senator in others:
+        row, yours = rows.get(senator.pk), senator.pk in decides
+        if row is None:
+            if senator.pk in staffed and senator.pk not in out_before:
+                holds.append(Hold(Hold.NOT_ASKED, senator))
+        elif row.is_pending():
+            holds.append(Hold(Hold.WAITING, senator, row, yours=yours))
+        elif row.is_refused():
+            holds.append(Hold(Hold.REFUSED, senator, row))
+        elif row.words_digest != words and not yours:
+            holds.append(Hold(Hold.CHANGED, senator, row))
+    return holds
+
+
+def signoffs_needed(release):
+    """For `signoffs_sync`: the ids of the issuing senators whose offices sign off (all but
+    the author's own), and of those among them with staff here, to be asked."""
+    issuers = _issuers(release)
+    own = own_offices(issuers, _author(release))
+    others = {senator.pk for senator, _ in issuers if senator.pk not in own}
+    return others, staffed_offices(others)
+
+
+def _author(release):
+    """Who made the release (None: a script, or a user since deleted)."""
+    if release.created_by_id is None:
+        return None
+    return get_user_model().objects.filter(pk=release.created_by_id).first()
+
+
+def _stored_draft(release):
+    """Whether `release` is a draft in the database (the instance may hold a status the
+    admin's form is about to save)."""
+    return Release.objects.drafts().filter(pk=release.pk).exists()
+
+
+def release_may_go_public(release):
+    """The predicate: no sign-off holds `release` back."""
+    return not signoffs_holding(release)
+
+
+def signoffs_waiting_on(user):
+    """The ids of the releases waiting for a sign-off of an office `user` works in."""
+    return SignOff.objects.filter(
+        state=SignOff.State.PENDING, senator__office_memberships__user=user
+    ).values("release")
 
 
 # Related releases.

@@ -37,18 +37,26 @@ class PublicationLockedForm:
 
 class OfficeSenatorsRequired:
     """Issuing senators must include one of the user's offices' senators, or the user could
-    create a release they then cannot see. Joint senators of other offices are welcome."""
+    create a release they then cannot see; and the lead senator must be one of theirs, or one
+    office could issue a release in another's name. Joint senators of other offices are
+    welcome: their offices sign off before the release goes public (releases/admin/signoffs.py).
+
+    The lead is checked when it is chosen (a new release, or a new lead): staff of a joint
+    office still edit a release another office leads."""
 
     office_user = None  # set per request by OfficeReleaseAdminMixin
 
     def clean(self):
         super().clean()
-        chosen = {row["senator"].pk for row in self.kept_rows() if row.get("senator")}
+        rows = [row for row in self.kept_rows() if row.get("senator")]
+        chosen = {row["senator"].pk for row in rows}
         if not chosen:
             return  # the base formset has said a release needs a senator
         offices = list(office_senators(self.office_user))
-        if not chosen & {senator.pk for senator in offices}:
-            names = "; ".join(str(senator) for senator in offices)
+        names = "; ".join(str(senator) for senator in offices)
+        if chosen & {senator.pk for senator in offices}:
+            self._check_lead(rows, offices, names)
+        else:
             raise ValidationError(
                 f"Include a senator from your office ({names}) among the issuing senators."
                 if offices
@@ -56,6 +64,27 @@ class OfficeSenatorsRequired:
                 "yet: a newsroom admin adds you to one under Users).",
                 code="office_senator",
             )
+
+    def _check_lead(self, rows, offices, names):
+        leads = [row["senator"] for row in rows if row.get("role") == ReleaseSenator.Role.LEAD]
+        if len(leads) != 1:
+            return  # the base formset has said a release has one lead
+        lead = leads[0]
+        stored = None
+        if self.instance.pk:
+            stored = (
+                ReleaseSenator.objects.filter(release=self.instance, role=ReleaseSenator.Role.LEAD)
+                .values_list("senator_id", flat=True)
+                .first()
+            )
+        if lead.pk == stored or lead.pk in {senator.pk for senator in offices}:
+            return
+        raise ValidationError(
+            f"The lead senator must be from your office ({names}): a release may not be "
+            f"issued in another office's name. Make {lead} a joint senator instead; their "
+            "office then signs off before the release goes public.",
+            code="office_lead",
+        )
 
 
 class OfficeReleaseAdminMixin:

@@ -1,12 +1,15 @@
 """The release admin: the form, its inlines, the list and its actions.
 
 Office visibility and the publishing permission come from releases/admin/offices.py, the
-versions pages from releases/admin/history.py, preview links from releases/admin/previews.py.
+sign-offs of joint senators' offices from releases/admin/signoffs.py, the versions pages from
+releases/admin/history.py, preview links from releases/admin/previews.py.
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -23,6 +26,12 @@ from releases.admin.forms import IssuingSenatorForm, IssuingSenatorFormSet, Rele
 from releases.admin.history import CorrectionInline, ReleaseHistoryAdmin
 from releases.admin.offices import OfficeReleaseAdminMixin
 from releases.admin.previews import PreviewLinkInline
+from releases.admin.signoffs import (
+    SignOffAdminMixin,
+    SignOffListFilter,
+    signoff_summary,
+    signoffs_prefetch,
+)
 from releases.models import Quote, Release, ReleaseSenator
 from releases.services import release_publish, release_unpublish
 from search.indexing import reindex_once
@@ -54,13 +63,13 @@ class QuoteInline(admin.StackedInline):
 
 
 @admin.register(Release)
-class ReleaseAdmin(OfficeReleaseAdminMixin, ReleaseHistoryAdmin):  # offices, publishing, history
+class ReleaseAdmin(OfficeReleaseAdminMixin, SignOffAdminMixin, ReleaseHistoryAdmin):
     form = ReleaseAdminForm
     inlines = [ReleaseSenatorInline, QuoteInline, PreviewLinkInline, CorrectionInline]
     list_display = ["title", "issued_by", "status_display", "published_eastern", "updated"]
     list_filter = [
-        PublicationStateFilter, ("senators", OfficeSenatorListFilter), "topics", YearFilter,
-        MonthFilter,
+        PublicationStateFilter, SignOffListFilter, ("senators", OfficeSenatorListFilter),
+        "topics", YearFilter, MonthFilter,
     ]  # fmt: skip
     search_fields = ["title", "body", "highlights"]
     prepopulated_fields = {"slug": ["title"]}
@@ -99,7 +108,8 @@ class ReleaseAdmin(OfficeReleaseAdminMixin, ReleaseHistoryAdmin):  # offices, pu
                     "releasesenator_set",
                     queryset=ReleaseSenator.objects.select_related("senator"),
                     to_attr="issuers",
-                )
+                ),
+                signoffs_prefetch(),
             )
         )
 
@@ -114,12 +124,14 @@ class ReleaseAdmin(OfficeReleaseAdminMixin, ReleaseHistoryAdmin):  # offices, pu
         if release.is_embargoed():
             return format_html(
                 '<span class="state state--scheduled" title="Embargoed until then">'
-                "Scheduled<br><small>{}</small></span>",
+                "Scheduled<br><small>{}</small></span>{}",
                 eastern(release.published_at, "scheduled"),
+                signoff_summary(release),
             )
         return format_html(
-            '<span class="state state--{}">{}</span>', release.status, release.get_status_display()
-        )
+            '<span class="state state--{}">{}</span>{}', release.status,
+            release.get_status_display(), signoff_summary(release),
+        )  # fmt: skip
 
     @admin.display(description="Now")
     def publication_state(self, release):
@@ -188,12 +200,28 @@ class ReleaseAdmin(OfficeReleaseAdminMixin, ReleaseHistoryAdmin):  # offices, pu
 
     @admin.action(description="Publish selected releases now", permissions=["publish"])
     def publish_now(self, request, queryset):
-        published = 0
+        published, skipped = 0, []
         for release in queryset:
-            if not release.is_public():
+            if release.is_public():
+                continue
+            try:
                 release_publish(release=release, by=request.user, at=timezone.now())
+            except ValidationError as error:  # a sign-off holds it back
+                skipped.append(f"“{release}”: {' '.join(error.messages)}")
+            else:
                 published += 1
         self.message_user(request, f"Published {published} release(s).", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, f"Not published ({len(skipped)}): " + " ".join(skipped), messages.WARNING
+            )
+
+    def version_restore_view(self, request, object_id, version_id):
+        try:
+            return super().version_restore_view(request, object_id, version_id)
+        except ValidationError as error:  # a sign-off covers the words the release has now
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(self._url("history"), object_id)
 
     @admin.action(description="Return selected releases to draft", permissions=["publish"])
     def return_to_draft(self, request, queryset):

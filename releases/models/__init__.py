@@ -1,6 +1,6 @@
 """The releases app's models, by meaning; every name is importable from `releases.models`."""
 
-from releases.models.editorial import Correction, FormerSlug, PreviewLink
+from releases.models.editorial import Correction, FormerSlug, PreviewLink, SignOff, words_digest
 from releases.models.quote import Quote, QuoteQuerySet
 from releases.models.release import (
     Release,
@@ -22,8 +22,10 @@ __all__ = [
     "Release",
     "ReleaseQuerySet",
     "ReleaseSenator",
+    "SignOff",
     "Topic",
     "public_condition",
     "public_release_count",
+    "words_digest",
     "year_span",
 ]

@@ -1,10 +1,15 @@
-"""What happens to a release around publication: corrections, former addresses, previews."""
+"""What happens to a release around publication: corrections, former addresses, previews,
+and the sign-offs of the offices that join a release."""
 
+import hashlib
+import json
+import re
 import secrets
 
 from django.conf import settings
 from django.core import signing
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -111,3 +116,95 @@ class PreviewLink(models.Model):
 
     def is_active(self):
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+def words_digest(*, title, highlights, dateline, body, quotes):
+    """A fingerprint of what a release says: its text and its quotes with who says them.
+
+    `quotes` are (senator id, speaker name, speaker title, speaker organization id, text)
+    rows. A sign-off is given to the words as they stood, and stands only while this is the
+    same. Runs of whitespace count as one space (a browser posts a textarea's newlines as
+    CRLF), and the quotes' order does not count: neither changes what anyone is made to say.
+    """
+
+    def plain(value):
+        return re.sub(r"\s+", " ", value or "").strip()
+
+    said = sorted(
+        [senator or 0, plain(name), plain(title_), organization or 0, plain(text)]
+        for senator, name, title_, organization, text in quotes
+    )
+    words = [plain(title), plain(highlights), plain(dateline), plain(body), said]
+    return hashlib.sha256(json.dumps(words).encode()).hexdigest()
+
+
+class SignOff(models.Model):
+    """The agreement of a senator's office to a release of another office that names them.
+
+    A release of one office may name another office's senator as a joint issuer (and quote
+    them), but it goes public only once a press secretary of that office has signed off on
+    its words (releases/selectors.py `signoffs_holding`, asked by `release_publish` and the
+    admin). A pasted or imported text led by another office's senator waits for theirs too.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        GIVEN = "given", "Given"
+        REFUSED = "refused", "Refused"
+
+    release = models.ForeignKey("releases.Release", on_delete=models.CASCADE,
+                                related_name="signoffs")  # fmt: skip
+    senator = models.ForeignKey(
+        "people.Senator", on_delete=models.PROTECT, related_name="signoffs",
+        help_text="The issuing senator whose office must agree (a joint senator, as a rule).",
+    )  # fmt: skip
+    state = models.CharField(max_length=7, choices=State.choices, default=State.PENDING)
+    # What the office decided on (words_digest): a sign-off covers those words only.
+    words_digest = models.CharField(max_length=64, blank=True, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    requested_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    note = models.TextField(
+        blank=True, help_text="From the deciding press secretary; needed to refuse."
+    )
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = "sign-off"
+        constraints = [
+            models.UniqueConstraint(fields=["release", "senator"], name="signoff_once"),
+            models.CheckConstraint(
+                condition=Q(state__in=["pending", "given", "refused"]), name="signoff_state_known"
+            ),
+            # Waiting means undecided; a decision has its time.
+            models.CheckConstraint(
+                condition=(Q(state="pending") & Q(decided_at__isnull=True))
+                | (~Q(state="pending") & Q(decided_at__isnull=False)),
+                name="signoff_decided_has_time",
+            ),
+            # The other office must be told why, to know what to change.
+            models.CheckConstraint(
+                condition=~Q(state="refused") | ~Q(note=""), name="signoff_refusal_has_note"
+            ),
+        ]
+        indexes = [models.Index(fields=["senator", "state"])]
+
+    def __str__(self):
+        state = self.get_state_display()
+        return f"Sign-off of {self.senator}'s office on “{self.release}”: {state}"
+
+    def is_pending(self):
+        return self.state == self.State.PENDING
+
+    def is_given(self):
+        return self.state == self.State.GIVEN
+
+    def is_refused(self):
+        return self.state == self.State.REFUSED
