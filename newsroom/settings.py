@@ -7,6 +7,7 @@ DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS. The other defaults suit a laptop (SQ
 project folder).
 """
 
+import ipaddress
 import os
 import tempfile
 import zlib
@@ -252,15 +253,38 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-# Admin login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one
-# username from one address, that pair is refused (429) for the cool-off time, even with the
-# right password; a successful login clears the count. Attempts are kept in the database.
+# Admin login throttling (django-axes, with the limits of staff/throttling.py): after
+# AXES_FAILURE_LIMIT wrong passwords for one username from one address, that pair is refused
+# (429) for the cool-off time, even with the right password; LOGIN_USERNAME_FAILURE_LIMIT
+# for one username from any addresses lock it everywhere, and LOGIN_ADDRESS_FAILURE_LIMIT
+# from one address for any usernames lock the address, for a cool-off that grows with the
+# failures up to LOGIN_MAX_COOLOFF. A successful login clears its own count. Attempts
+# during a lock are refused uncounted. Attempts are kept in the database.
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "staff.throttling.client_ip"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_HANDLER = "staff.throttling.LoginThrottleHandler"
+AXES_LOCKOUT_CALLABLE = "staff.throttling.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per wrong password: what limits 2 and 3 count
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+LOGIN_USERNAME_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_USERNAME_FAILURE_LIMIT", "10"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+LOGIN_MAX_COOLOFF = timedelta(
+    minutes=int(os.environ.get("DJANGO_LOGIN_MAX_COOLOFF_MINUTES", str(24 * 60)))
+)
+# The proxies whose X-Forwarded-For is believed (with DJANGO_BEHIND_PROXY=1): addresses or
+# networks. A request from anywhere else is taken to come from its own address.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "127.0.0.1,::1")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
 
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Senate Newsroom")
 RELEASES_PER_PAGE = 20

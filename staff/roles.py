@@ -5,14 +5,22 @@ delete and correct; newsroom admins manage everything, every office's releases a
 accounts. Which releases a user sees is the other half (their offices, releases/selectors.py).
 
 `roles_sync()` runs after every `migrate` (staff/apps.py) and from `manage.py ensure_roles`;
-a permission added to a group by hand is taken away again: the list below is the rule.
+a permission added to a group by hand is taken away again: the list below is the rule. The
+groups are the one source of staff rights in the newsroom's apps, so a permission of those
+apps given to a user directly (User.user_permissions) is taken away too, and said.
 """
 
 import sys
+from pathlib import Path
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
-from django.db import DEFAULT_DB_ALIAS, router, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, router, transaction
+
+from staff.models import StaffChange
+from staff.services import staff_changes_by
 
 PRESS_ASSISTANTS = "Press assistants"
 PRESS_SECRETARIES = "Press secretaries"
@@ -60,7 +68,22 @@ ADMIN_PERMISSIONS = [
     *_model_perms("auth", "user", ["view", "add", "change", "delete"]),
     *_model_perms("auth", "group", ["view", "add", "change", "delete"]),
     *_model_perms("auth", "permission", VIEW),
+    # The log of changes to staff accounts: read it, nothing more (nobody may change it).
+    *_model_perms("staff", "staffchange", VIEW),
 ]
+
+
+def newsroom_apps():
+    """The labels of the project's own apps (core, people, releases, staff, ... and any
+    added later): the apps in folders of the project itself, not installed packages. Their
+    permissions come from the groups above only: one given to a user directly is removed by
+    roles_sync()."""
+    root = Path(settings.BASE_DIR).resolve()
+    return sorted(
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().parent == root
+    )
 
 
 def _permissions(names, *, using):
@@ -95,17 +118,22 @@ def _label(permission):
 
 
 def roles_sync(*, using=DEFAULT_DB_ALIAS):
-    """Create the three groups and set their permissions exactly.
+    """Create the three groups and set their permissions exactly, and take away every
+    per-user permission of the newsroom's apps.
 
     Returns what it did, a (changed, line) pair per group, e.g.
     (True, "Created “Press assistants” with 24 permissions.") or
-    (False, "“Newsroom admins” unchanged (101 permissions).").
+    (False, "“Newsroom admins” unchanged (101 permissions)."), then one per user whose
+    per-user permissions it removed, or a single (False, "No per-user permissions ...").
+    Removals are written to the log of staff account changes (staff/signals.py), as made
+    by whoever the caller names with staff_changes_by().
     """
     with transaction.atomic(using=using):
-        return [
+        report = [
             _group_sync(name, wanted, using=using)
             for name, wanted in role_permissions(using=using).items()
         ]
+        return report + _user_permissions_sync(using=using)
 
 
 def _group_sync(name, wanted, *, using):
@@ -123,6 +151,31 @@ def _group_sync(name, wanted, *, using):
     return False, f"“{name}” unchanged ({len(wanted)} permissions)."
 
 
+def _user_permissions_sync(*, using):
+    User = get_user_model()
+    given = (
+        User.user_permissions.through.objects.using(using)
+        .filter(permission__content_type__app_label__in=newsroom_apps())
+        .select_related("user", "permission__content_type")
+        .order_by("user__username", "permission__content_type__app_label",
+                  "permission__codename")
+    )  # fmt: skip
+    per_user = {}
+    for row in given:
+        per_user.setdefault(row.user, []).append(row.permission)
+    if not per_user:
+        return [(False, "No per-user permissions in the newsroom's apps.")]
+    lines = []
+    for user, permissions in per_user.items():
+        user.user_permissions.remove(*permissions)
+        labels = ", ".join(_label(p) for p in permissions)
+        lines.append(
+            (True, f"Removed from “{user.get_username()}” the per-user permission(s) {labels}: "
+                   "staff rights come from their groups.")
+        )  # fmt: skip
+    return lines
+
+
 def roles_post_migrate(sender, *, using=DEFAULT_DB_ALIAS, verbosity=1, stdout=None, **kwargs):
     """post_migrate receiver: sync the groups once every app's permissions exist.
 
@@ -135,7 +188,11 @@ def roles_post_migrate(sender, *, using=DEFAULT_DB_ALIAS, verbosity=1, stdout=No
         return
     if not router.allow_migrate_model(using, Group):
         return
+    if StaffChange._meta.db_table not in connections[using].introspection.table_names():
+        return  # a partial migrate, before the staff app's tables: the next one syncs
     stdout = stdout or sys.stdout
-    for changed, line in roles_sync(using=using):
+    with staff_changes_by(None, source="migrate"):
+        report = roles_sync(using=using)
+    for changed, line in report:
         if verbosity >= 2 or (verbosity >= 1 and changed):
             stdout.write(f"  Roles: {line}\n")

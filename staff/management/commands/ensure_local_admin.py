@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from staff.services import staff_changes_by
+
 
 class Command(BaseCommand):
     help = "Create or reset the local 'admin' superuser with a fresh password, and print it."
@@ -16,12 +18,13 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             raise CommandError("Refusing to reset an admin password with DJANGO_DEBUG=0.")
         password = secrets.token_urlsafe(12)
-        user, created = get_user_model().objects.get_or_create(
-            username=username, defaults={"email": f"{username}@localhost"}
-        )
-        user.is_staff = user.is_superuser = user.is_active = True
-        user.set_password(password)
-        user.save()
+        with staff_changes_by(None, source="ensure_local_admin"):
+            user, created = get_user_model().objects.get_or_create(
+                username=username, defaults={"email": f"{username}@localhost"}
+            )
+            user.is_staff = user.is_superuser = user.is_active = True
+            user.set_password(password)
+            user.save()
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n  Local admin login ({'created' if created else 'password reset'}):\n"
