@@ -4,11 +4,10 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
-from markdownx.views import MarkdownifyView
 
 from releases.sitemaps import SITEMAPS
 from releases.views.home import home
-from releases.views.uploads import VerifiedImageUploadView
+from releases.views.uploads import PreviewView, VerifiedImageUploadView
 from staff.decorators import staff_only
 from staff.views import view_on_site
 
@@ -33,7 +32,7 @@ urlpatterns = [
     # markdownx leaves its endpoints open to anyone; here they are for logged-in staff only.
     path(
         "markdownx/markdownify/",
-        staff_only(MarkdownifyView.as_view()),
+        staff_only(PreviewView.as_view()),
         name="markdownx_markdownify",
     ),
     path(

@@ -125,7 +125,16 @@ class ReleaseAdminForm(forms.ModelForm):
     def check_not_changed_since_opened(self):
         """A non-field error (shown at the top of the form) if someone saved in between."""
         opened = self.cleaned_data.get("opened_version")
-        if not (self.instance.pk and opened):
+        if not self.instance.pk:
+            return
+        if not opened:
+            # A form that does not say which version it was opened at (a script, a crafted
+            # POST) could overwrite anyone's edit unseen: refused, as a conflict is.
+            self.add_error(
+                None,
+                "This form does not say when it was opened, so it could overwrite changes "
+                "made since. Nothing was saved. Open the release again and make your edit.",
+            )
             return
         # Locked until this save commits (the admin saves in one transaction), so two saves
         # at the same moment cannot both pass.

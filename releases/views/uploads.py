@@ -1,8 +1,9 @@
-"""Images staff drop into a release body through the markdownx editor."""
+"""The markdownx editor's endpoints: its live preview, and images dropped into a body."""
 
 from django import forms
+from django.http import HttpResponseBadRequest
 from markdownx.forms import ImageForm
-from markdownx.views import ImageUploadView
+from markdownx.views import ImageUploadView, MarkdownifyView
 
 from core.images import image_reencode
 
@@ -32,3 +33,14 @@ class VerifiedImageForm(ImageForm):
 
 class VerifiedImageUploadView(ImageUploadView):
     form_class = VerifiedImageForm
+
+
+class PreviewView(MarkdownifyView):
+    """markdownx's live preview, with a 400 for a request without the text (it was a 500)."""
+
+    def post(self, request, *args, **kwargs):
+        if "content" not in request.POST:
+            return HttpResponseBadRequest(
+                "Send the Markdown as “content”.", content_type="text/plain"
+            )
+        return super().post(request, *args, **kwargs)

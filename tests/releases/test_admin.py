@@ -12,6 +12,7 @@ from people.models import Senator
 from releases.models import Quote, Release, ReleaseSenator
 from tests.support.admin_forms import (
     change_url,
+    opened_version,
     png_file,
     quotes_formset,
     release_form,
@@ -275,7 +276,8 @@ def test_change_release_updates_it_and_records_who(staff_client, editor, klobuch
     quote = QuoteFactory(release=release, senator=klobuchar, text="Old words.")
     lead, joint = release.releasesenator_set.all()
     data = {
-        **release_form(title="New title", slug=release.slug, body="New *body*."),
+        **release_form(title="New title", slug=release.slug, body="New *body*.",
+                       opened_version=opened_version(release)),
         # Swap the lead: the admin demotes before it promotes, as the database requires.
         **senators_formset(
             [

@@ -76,6 +76,7 @@ def test_ticking_a_cited_bill_links_it(staff_client):
             "releasesenator_set-0-order": "0",
             "quotes-TOTAL_FORMS": "0",
             "quotes-INITIAL_FORMS": "0",
+            "opened_version": form["opened_version"].value(),
         }
     )
     response = staff_client.post(url, data)

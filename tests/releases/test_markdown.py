@@ -316,3 +316,12 @@ def test_upload_of_a_file_that_is_not_a_real_image_is_a_clear_error(
     assert response.status_code == 400
     assert "JPEG, PNG or WebP" in response.content.decode()
     assert uploaded_files(settings) == []
+
+
+def test_markdownify_without_the_text_is_a_400_not_a_500(client, staff):
+    client.force_login(staff)
+
+    response = client.post(MARKDOWNIFY, {})
+
+    assert response.status_code == 400
+    assert "content" in response.content.decode()

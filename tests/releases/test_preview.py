@@ -17,7 +17,13 @@ from releases.models import PreviewLink, Release
 from releases.models.editorial import PREVIEW_LINK_SALT
 from releases.services import preview_link_create, preview_link_revoke, release_unpublish
 from tests.support import page_head
-from tests.support.admin_forms import change_url, quotes_formset, release_form, senators_formset
+from tests.support.admin_forms import (
+    change_url,
+    opened_version,
+    quotes_formset,
+    release_form,
+    senators_formset,
+)
 from tests.support.factories import ReleaseFactory, TopicFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -349,6 +355,7 @@ def change_form(release, links=(), initial=0):
         ),
         **senators_formset(issuers, initial=len(issuers)),
         **quotes_formset([]),
+        "opened_version": opened_version(release),
         "preview_links-TOTAL_FORMS": str(len(links)),
         "preview_links-INITIAL_FORMS": str(initial),
         "preview_links-MIN_NUM_FORMS": "0",

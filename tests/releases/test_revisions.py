@@ -18,6 +18,7 @@ from releases.models import Correction, Release
 from sampledata import demo
 from search.query import search
 from tests.support import FIXTURES
+from tests.support.admin_forms import opened_version
 from tests.support.factories import (
     QuoteFactory,
     ReleaseFactory,
@@ -50,6 +51,7 @@ def change_form(release, **fields):
     """The release's change form as the admin posts it, with `fields` changed."""
     issuer = release.releasesenator_set.get()
     data = {
+        "opened_version": opened_version(release),
         "title": release.title, "slug": release.slug, "highlights": release.highlights,
         "dateline": release.dateline, "body": release.body, "status": release.status,
         "published_at_0": "2014-05-16", "published_at_1": "12:00:00",

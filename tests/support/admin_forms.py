@@ -61,3 +61,10 @@ def release_form(**fields):
     }
     data.update(fields)
     return data
+
+
+def opened_version(release):
+    """What the change form says it was opened at: the release's stored last-change time
+    (a change form that does not say is refused: it could overwrite an edit unseen)."""
+    stored = Release.objects.filter(pk=release.pk).values_list("updated_at", flat=True).get()
+    return stored.isoformat()
