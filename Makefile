@@ -39,7 +39,12 @@ demo: install
 admin: install
 	$(LOCAL) $(PY) manage.py ensure_local_admin --url http://$(HOST):$(PORT)/admin/
 
+# The web server and, beside it, the background worker that sends mail (alerts, press lists)
+# and runs what is scheduled; on a laptop the mail lands in var/outbox/, read at /admin/outbox/.
 run: demo admin
+	@echo "Serving http://$(HOST):$(PORT)/ with a background worker; mail: http://$(HOST):$(PORT)/admin/outbox/"
+	$(LOCAL) $(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(LOCAL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production: DEBUG off, served by gunicorn (gunicorn.conf.py). Needs DJANGO_SECRET_KEY and

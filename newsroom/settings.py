@@ -76,6 +76,9 @@ INSTALLED_APPS = [
     "importing",  # release files and pasted text into drafts
     "staff",  # roles, login throttling, staff accounts
     "api",  # the read-only JSON API
+    "alerts",  # email alerts for any list filter, for the public
+    "distribution",  # press lists, and releases sent to them under embargo
+    "mailing",  # mail that goes out: sent once, retried, the local outbox
     "sampledata",  # the demo newsroom and the synthetic one; no request imports it
 ]
 
@@ -288,6 +291,65 @@ for _proxy in TRUSTED_PROXIES:
 
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "Senate Newsroom")
 RELEASES_PER_PAGE = 20
+# The site's address, for links in mail (read far from any request): https in production.
+NEWSROOM_SITE_URL = os.environ.get("NEWSROOM_SITE_URL", "http://127.0.0.1:8000")
+
+# Background work: Django's tasks framework. The default queue is the database itself
+# (django-tasks-db; `manage.py db_worker` runs it, and `make run` starts one); several
+# servers can share Redis instead (TASKS_BACKEND=rq: django-tasks-rq and RQ's workers,
+# `manage.py rqworker --with-scheduler --job-class django_tasks_rq.Job`).
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND == "database":
+    INSTALLED_APPS.append("django_tasks_db")
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        "default": {"URL": os.environ.get("TASKS_REDIS_URL", "redis://127.0.0.1:6379/1")}
+    }
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND must be database or rq.")
+
+# Mail (Django 6.1's MAILERS): SMTP from the environment in production; on a laptop
+# (DJANGO_DEBUG=1) the outbox, files under EMAIL_OUTBOX_DIR that staff read at /admin/outbox/
+# (mailing/backends.py). EMAIL_BACKEND=smtp or outbox chooses either way.
+
+EMAIL_OUTBOX_DIR = Path(os.environ.get("EMAIL_OUTBOX_DIR", BASE_DIR / "var" / "outbox"))
+_mail_backend = os.environ.get("EMAIL_BACKEND", "outbox" if DEBUG else "smtp")
+if _mail_backend == "outbox":
+    MAILERS = {"default": {"BACKEND": "mailing.backends.OutboxBackend",
+                           "OPTIONS": {"folder": str(EMAIL_OUTBOX_DIR)}}}  # fmt: skip
+elif _mail_backend == "smtp":
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("EMAIL_PORT", "25")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", False),
+                "use_ssl": env_bool("EMAIL_USE_SSL", False),
+                "timeout": int(os.environ.get("EMAIL_TIMEOUT", "30")),
+            },
+        }
+    }
+else:
+    raise ImproperlyConfigured("EMAIL_BACKEND must be smtp or outbox.")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", f"{NEWSROOM_NAME} <news@localhost>")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_MESSAGE_ID_DOMAIN = os.environ.get(
+    "EMAIL_MESSAGE_ID_DOMAIN", DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].rstrip(">") or "localhost"
+)
+
+# Email alerts for the public (alerts/, docs/alerts.md): how long a confirmation link lasts,
+# and the limits that keep sign-ups from being a way to flood someone's inbox.
+ALERTS_CONFIRM_DAYS = int(os.environ.get("ALERTS_CONFIRM_DAYS", "7"))
+ALERTS_MAX_PER_ADDRESS = int(os.environ.get("ALERTS_MAX_PER_ADDRESS", "25"))
+ALERTS_SIGNUPS_PER_CLIENT_HOUR = int(os.environ.get("ALERTS_SIGNUPS_PER_CLIENT_HOUR", "20"))
+ALERTS_SIGNUPS_PER_ADDRESS_DAY = int(os.environ.get("ALERTS_SIGNUPS_PER_ADDRESS_DAY", "10"))
+ALERTS_CONFIRMATIONS_PER_DAY = int(os.environ.get("ALERTS_CONFIRMATIONS_PER_DAY", "3"))
 
 # django-markdownx: the admin preview uses the same sanitized renderer as the public page;
 # its endpoints are wrapped for staff only in newsroom/urls.py.

@@ -27,7 +27,11 @@ urlpatterns = [
         admin.site.admin_view(view_on_site),
         name="staff_view_on_site",
     ),
+    # The local outbox (mail kept as files on a laptop), in the admin.
+    path("admin/outbox/", include("mailing.urls")),
     path("admin/", admin.site.urls),
+    path("alerts/", include("alerts.urls")),
+    path("press/", include("distribution.urls")),
     path("api/v1/", include("api.urls")),
     # markdownx leaves its endpoints open to anyone; here they are for logged-in staff only.
     path(

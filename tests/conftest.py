@@ -12,6 +12,7 @@ from hypothesis import settings as hypothesis_settings
 
 from tests.support import data
 from tests.support.browser import browser_page  # noqa: F401  (a fixture)
+from tests.support.smtp import smtp_server  # noqa: F401  (a fixture: a real SMTP server)
 
 # Fuzzing (tests/system/test_fuzz.py): as many examples as ever in CI, fewer on a laptop.
 # HYPOTHESIS_PROFILE=ci locally runs CI's.

@@ -1,6 +1,7 @@
 """The apps depend on each other one way only, and the project package is configuration.
 
-    core  <  people  <  search  <  releases  <  importing, staff, api, sampledata
+    core, mailing  <  people  <  search  <  releases
+                   <  importing, staff, api, alerts, distribution, sampledata
 
 Each app may import the apps before it, never one after it; the apps built on releases do
 not import each other; no app imports `sampledata` (no request may load the demo or the
@@ -11,7 +12,13 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = [["core"], ["people"], ["search"], ["releases"], ["importing", "staff", "api"]]
+LAYERS = [
+    ["core", "mailing"],
+    ["people"],
+    ["search"],
+    ["releases"],
+    ["importing", "staff", "api", "alerts", "distribution"],
+]
 APPS = [app for layer in LAYERS for app in layer] + ["sampledata"]
 LAYER_OF = {app: n for n, layer in enumerate(LAYERS) for app in layer}
 

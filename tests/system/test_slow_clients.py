@@ -7,6 +7,7 @@ meanwhile an ordinary reader asks for /robots.txt and a release page, and must h
 answer within a second. Bounded: a few seconds, 50 connections, all on 127.0.0.1.
 """
 
+import contextlib
 import os
 import shutil
 import socket
@@ -107,10 +108,8 @@ def slow_clients(url, stop):
     while not stop.wait(HEADER_EVERY):
         n += 1
         for sock in sockets:
-            try:
+            with contextlib.suppress(OSError):  # closed by the proxy: it may
                 sock.sendall(f"X-Slow-{n}: still typing\r\n".encode())
-            except OSError:
-                pass  # closed by the proxy: it may
     for sock in sockets:
         sock.close()
 

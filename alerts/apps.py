@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AlertsConfig(AppConfig):
+    """Email alerts for the public: follow any list filter, confirmed, once per release."""
+
+    name = "alerts"
+    verbose_name = "Email alerts"

@@ -1,0 +1,114 @@
+"""A message owed to one person about one thing: sent once, retried when the server says later.
+
+Each app that sends mail keeps its own deliveries (an alert to a subscriber about a release,
+a release to a reporter on a press list) as rows of a model built on `Delivery`, with a
+unique constraint on what it is about: a delivery that exists is never made twice, and one
+that was sent is never sent again.
+
+A worker *claims* a delivery before sending it, with one conditional UPDATE that only one
+worker can win (two workers never send the same email). A claim that a dead worker left
+behind expires after CLAIM_TIMEOUT and is taken again: the one moment an email can go twice
+is when a worker dies between the server accepting the message and the row saying so.
+"""
+
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import F, Min, Q
+from django.utils import timezone
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+# Seconds to wait after each failed attempt the server called temporary: 1 min, 5 min,
+# 30 min, 2 h, 6 h; then the delivery has failed and staff see why.
+RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def due(self):
+        """Deliveries a worker may claim now: waiting, retrying and due, or claimed by a
+        worker that has not finished within CLAIM_TIMEOUT."""
+        now = timezone.now()
+        return self.filter(
+            Q(state=Delivery.State.PENDING)
+            | Q(state=Delivery.State.RETRY, next_attempt_at__lte=now)
+            | Q(state=Delivery.State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+        )
+
+    def next_retry_at(self):
+        """When the earliest delivery waiting to be tried again is due (None if none is)."""
+        waiting = self.filter(state=Delivery.State.RETRY)
+        return waiting.aggregate(at=Min("next_attempt_at"))["at"]
+
+    def unfinished(self):
+        return self.filter(
+            state__in=[Delivery.State.PENDING, Delivery.State.SENDING, Delivery.State.RETRY]
+        )
+
+
+class Delivery(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        RETRY = "retry", "To be tried again"
+        FAILED = "failed", "Failed"
+        SKIPPED = "skipped", "Not sent"
+
+    state = models.CharField(max_length=8, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=255, blank=True)
+    # Why it failed or was not sent, in words staff can act on.
+    last_error = models.TextField(blank=True)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="%(app_label)s_%(class)s_due"),
+        ]
+
+    def claim(self):
+        """Take this delivery for sending. False if another worker has it, or it is done."""
+        now = timezone.now()
+        taken = (
+            type(self)
+            ._default_manager.filter(pk=self.pk)
+            .due()
+            .update(state=self.State.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+        )
+        if taken:
+            self.state, self.claimed_at, self.attempts = self.State.SENDING, now, self.attempts + 1
+        return bool(taken)
+
+    def _set(self, **fields):
+        for name, value in fields.items():
+            setattr(self, name, value)
+        type(self)._default_manager.filter(pk=self.pk).update(**fields)
+
+    def mark_sent(self, message_id):
+        self._set(state=self.State.SENT, sent_at=timezone.now(), message_id=message_id,
+                  last_error="")  # fmt: skip
+
+    def mark_skipped(self, reason):
+        self._set(state=self.State.SKIPPED, last_error=reason)
+
+    def mark_failed(self, error):
+        """The server refused it for good (a mailbox that does not exist)."""
+        self._set(state=self.State.FAILED, last_error=error[:2000])
+
+    def mark_to_retry(self, error):
+        """The server could not take it now: try again later, RETRY_DELAYS apart, then fail."""
+        if self.attempts > len(RETRY_DELAYS):
+            self.mark_failed(f"{error} (gave up after {self.attempts} attempts)")
+            return
+        delay = timedelta(seconds=RETRY_DELAYS[self.attempts - 1])
+        self._set(state=self.State.RETRY, next_attempt_at=timezone.now() + delay,
+                  last_error=error[:2000])  # fmt: skip
+
+    def is_finished(self):
+        return self.state in (self.State.SENT, self.State.FAILED, self.State.SKIPPED)

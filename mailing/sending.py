@@ -1,0 +1,146 @@
+"""Sending deliveries over SMTP: one connection for a batch, each delivery once.
+
+The mail server's answer decides what happens to a delivery: accepted, it is sent; refused
+for good (a 5xx: no such mailbox), it has failed, with the server's words for staff; refused
+for now (a 4xx, a dropped connection, a server that does not answer), it is tried again
+later (mailing/models.py RETRY_DELAYS). A server that cannot be reached at all stops the
+batch: nothing is claimed, and the caller tries the batch again later.
+
+A sending task (alerts, press lists) runs `drain()` on its deliveries and comes back when it
+says. Before it starts, it enqueues itself again at `watchdog_time()`: if its worker dies
+mid-batch, that run takes up what is left (at most one email, the one being sent at the
+moment of death, goes twice). Runs that find nothing left end at once, so a chain of them
+stays short.
+"""
+
+import contextlib
+import logging
+import smtplib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.mail import mailers
+from django.utils import timezone
+
+from mailing.models import CLAIM_TIMEOUT
+
+logger = logging.getLogger("mailing")
+
+
+@dataclass
+class BatchResult:
+    counts: Counter = field(default_factory=Counter)  # sent, failed, retry, skipped, taken
+    server_down: str = ""  # why the batch stopped early, if it did
+    come_back: datetime | None = None  # when what is left is due (drain)
+
+    def __getitem__(self, outcome):
+        return self.counts[outcome]
+
+
+# What the server says of one message (the connection is fine): the batch goes on.
+MESSAGE_REFUSALS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException)
+
+
+def _permanent(code):
+    return code is not None and 500 <= code < 600
+
+
+def _text(reply):
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+
+def _refusal(error):
+    """(permanent?, words) for an exception smtplib raised while sending one message."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        words = "; ".join(
+            f"{address}: {code} {_text(reply)}"
+            for address, (code, reply) in error.recipients.items()
+        )
+        return all(_permanent(code) for code in codes), f"Refused by the mail server: {words}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        return (
+            _permanent(error.smtp_code),
+            f"The mail server said {error.smtp_code} {_text(error.smtp_error)}",
+        )
+    return False, f"The mail server could not be reached: {error}"
+
+
+def send_deliveries(deliveries, build, *, connection=None):
+    """Send each delivery of `deliveries` that this worker can claim, over one connection.
+
+    `build(delivery)` returns its EmailMessage (its Message-ID header set), or a string
+    saying why it is not to be sent (an unsubscribed address), which skips it.
+    """
+    result = BatchResult()
+    connection = connection or mailers.default
+    try:
+        connection.open()
+    except (OSError, smtplib.SMTPException) as error:
+        result.server_down = f"The mail server could not be reached: {error}"
+        logger.warning("Mail server down; batch postponed: %s", error)
+        return result
+    try:
+        for delivery in deliveries:
+            if not delivery.claim():
+                result.counts["taken"] += 1  # another worker has it, or it is done
+                continue
+            message = build(delivery)
+            if isinstance(message, str):
+                delivery.mark_skipped(message)
+                result.counts["skipped"] += 1
+                continue
+            try:
+                connection.send_messages([message])
+            except (OSError, smtplib.SMTPException) as error:
+                permanent, words = _refusal(error)
+                if permanent:
+                    delivery.mark_failed(words)
+                    result.counts["failed"] += 1
+                    continue
+                delivery.mark_to_retry(words)
+                result.counts["retry"] += 1
+                if not isinstance(error, MESSAGE_REFUSALS):
+                    # The connection itself went: the rest of the batch waits too.
+                    result.server_down = words
+                    break
+                continue
+            delivery.mark_sent(message.extra_headers.get("Message-ID", ""))
+            result.counts["sent"] += 1
+    finally:
+        with contextlib.suppress(OSError, smtplib.SMTPException):
+            connection.close()  # (a connection the server dropped may not close cleanly)
+    return result
+
+
+BATCH = 100  # deliveries claimed and sent over one connection at a time
+SERVER_DOWN_WAIT = timedelta(minutes=1)
+# How long after a sending task starts its watchdog runs: the same task again, which finds
+# nothing to do unless the worker died meanwhile (its claims have then expired: taken again).
+WATCHDOG = CLAIM_TIMEOUT + timedelta(minutes=1)
+
+
+def drain(deliveries, build):
+    """Send every due delivery of `deliveries` (a queryset), BATCH at a time over one
+    connection each, and say when to come back (`.come_back`: the next retry, or a minute
+    when the server was down; None when nothing is left to send)."""
+    total = BatchResult()
+    while True:
+        batch = list(deliveries.due().order_by("pk")[:BATCH])
+        if not batch:
+            break
+        result = send_deliveries(batch, build)
+        total.counts.update(result.counts)
+        if result.server_down:
+            total.server_down = result.server_down
+            total.come_back = timezone.now() + SERVER_DOWN_WAIT
+            return total
+        if result["taken"] == len(batch):
+            break  # another worker is on these: it sees them through
+    total.come_back = deliveries.next_retry_at()
+    return total
+
+
+def watchdog_time():
+    return timezone.now() + WATCHDOG
