@@ -31,6 +31,7 @@ pytestmark = pytest.mark.django_db(transaction=True)  # committed: the server mu
 RELEASES = EXPORT_SIZE + 300  # more than one part
 EXPORTERS = 8
 SECONDS = 6
+WARM_UP = 10  # requests per page before the exports start
 BODY = "\n\n".join(
     f"Paragraph {n} of a long release about rural broadband, farm credit and the county "
     "fair, as long as releases run."
@@ -83,11 +84,16 @@ def test_eight_parallel_exports_leave_an_ordinary_page_answering_within_a_second
             size = len(response.json()) if response.status_code == 200 else None
             exports.append((response.status_code, size, response.headers))
 
+    reader = requests.Session()
+    # Every worker booted and past its first request (the URLconf, templates, a connection)
+    # before the clock runs: what is measured is the exports' cost, not a process starting.
+    for _ in range(WARM_UP):
+        for url in pages:
+            assert reader.get(url, timeout=30).status_code == 200
     exporters = [threading.Thread(target=export, daemon=True) for _ in range(EXPORTERS)]
     for thread in exporters:
         thread.start()
     time.sleep(1)  # the exports are running
-    reader = requests.Session()
     deadline = time.monotonic() + SECONDS
     while time.monotonic() < deadline:
         for url in pages:

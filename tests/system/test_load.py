@@ -133,7 +133,8 @@ def test_fifty_connections_for_a_minute_get_no_errors_and_no_5xx(server, tmp_pat
     assert report["wrong"] == 0, summary
     assert report["requests"] >= MIN_REQUESTS, summary
     # Every kind of page was asked for, and answered as its URL implies.
-    assert set(report["statuses"]) == {"200", "301", "400", "404"}, summary
+    # (And 429 only where the load generator allows it: an export while others run.)
+    assert set(report["statuses"]) - {"429"} == {"200", "301", "400", "404"}, summary
     assert len(report["kinds"]) == report["kinds_in_mix"], summary
     # Random query strings: most answers were made by Django and the database, not the cache.
     assert report["page_cache"].get("hit", 0) < report["requests"] / 2, summary
