@@ -2,9 +2,10 @@
 
 Bulk data must not cost the site its readers, so one request takes at most EXPORT_SIZE
 releases (newest first); when more match, the answer's `Link: <…>; rel="next"` header
-gives the address of the next part (`?cursor=`, the last release's position). And each
-server process runs at most EXPORTS_AT_ONCE exports at a time: another is answered at once
-with a 429 and Retry-After, leaving the process's other threads to the pages. The whole
+gives the address of the next part (`?cursor=`, the last release's position). And a
+server runs at most `EXPORTS_AT_ONCE` exports at a time, all its processes together (by
+default half its cores; core/places.py): another is answered at once with a 429 and
+Retry-After, leaving the rest of the machine to the pages. The whole
 archive, every release, is a set of prepared files, not an API call.
 
 Rows are read in chunks (`iterator(chunk_size=...)`, with the nested records prefetched
@@ -16,8 +17,8 @@ fields, and theirs) cost several times what the row itself costs.
 import csv
 import itertools
 import json
-import threading
 
+from django.conf import settings
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -30,11 +31,11 @@ from api.filters import filter_releases
 from api.serializers import ReleaseSerializer
 from api.views import ERRORS, FILTER_RULES, JSONAlways, with_record_prefetches
 from core.eastern import eastern_date
+from core.places import Places
 from releases.browse.pagination import parse_position, position_at
 from releases.models import Release
 
 EXPORT_SIZE = 1000  # releases in one answer: about 11 MB of JSON, a second of one thread
-EXPORTS_AT_ONCE = 1  # per server process (gunicorn runs several, each with a few threads)
 RETRY_AFTER_SECONDS = 5
 CHUNK_SIZE = 500  # releases read, and prefetched for, at a time
 ROWS_PER_WRITE = 100  # rows handed to the server at a time, not one write per row
@@ -52,13 +53,22 @@ class Echo:
         return value
 
 
-_running = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
+_places = {}
 
 
-def free_export_slots():
-    """Forget exports started and never closed (tests only: a server closes every answer)."""
-    global _running
-    _running = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
+def export_places():
+    """The server's export places (settings EXPORTS_AT_ONCE and EXPORT_PLACES_DIR)."""
+    key = (settings.EXPORT_PLACES_DIR, settings.EXPORTS_AT_ONCE)
+    if key not in _places:
+        _places[key] = Places(key[0], "export", key[1])
+    return _places[key]
+
+
+def free_export_places():
+    """Give back the places of exports started and never closed (tests only: a server
+    closes every answer)."""
+    for places in _places.values():
+        places.release_all()
 
 
 class ExportsBusy(Throttled):
@@ -92,20 +102,20 @@ class ExportPart:
 
 
 class OneAtATimeResponse(StreamingHttpResponse):
-    """A streamed answer that holds an export slot until it is sent, or closed unsent."""
+    """A streamed answer that holds an export place until it is sent, or closed unsent."""
 
-    slot = None  # the semaphore it holds a place in
+    place = None
 
-    def free_slot(self):
-        slot, self.slot = self.slot, None
-        if slot is not None:
-            slot.release()
+    def free_place(self):
+        place, self.place = self.place, None
+        if place is not None:
+            place.release()
 
     def close(self):
         try:
             super().close()
         finally:
-            self.free_slot()
+            self.free_place()
 
 
 def _then(pieces, when_done):
@@ -115,18 +125,18 @@ def _then(pieces, when_done):
 
 
 def export_response(request, pieces, **kwargs):
-    """`pieces` (a function of the part) streamed, if a slot is free; else a 429."""
-    slot = _running
-    if not slot.acquire(blocking=False):
+    """`pieces` (a function of the part) streamed, if a place is free; else a 429."""
+    place = export_places().take()
+    if place is None:
         raise ExportsBusy(wait=RETRY_AFTER_SECONDS)
     try:
         part = ExportPart(request)
         response = OneAtATimeResponse(**kwargs)
-        response.streaming_content = _then(batched(pieces(part)), response.free_slot)
+        response.streaming_content = _then(batched(pieces(part)), response.free_place)
     except BaseException:
-        slot.release()
+        place.release()
         raise
-    response.slot = slot
+    response.place = place
     if part.next_cursor:
         query = request.query_params.copy()
         query["cursor"] = part.next_cursor

@@ -207,6 +207,17 @@ PAGE_CACHE_STAMP_FILE = os.environ.get(
     str(Path(tempfile.gettempdir()) / f"newsroom-page-cache-{zlib.crc32(bytes(BASE_DIR)):08x}"),
 )
 
+# Bulk exports at once on this server, all its processes together (api/export.py): by
+# default half the cores, so that the other half answers readers. Their places are locks on
+# files in EXPORT_PLACES_DIR, one folder per checkout.
+EXPORTS_AT_ONCE = int(os.environ.get("DJANGO_EXPORTS_AT_ONCE", "0")) or max(
+    1, (os.cpu_count() or 2) // 2
+)
+EXPORT_PLACES_DIR = os.environ.get(
+    "EXPORT_PLACES_DIR",
+    str(Path(tempfile.gettempdir()) / f"newsroom-exports-{zlib.crc32(bytes(BASE_DIR)):08x}"),
+)
+
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"

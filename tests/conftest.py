@@ -91,13 +91,14 @@ def _fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
-def _export_slots_free():
-    """Each test starts with this process's export slots free: a real server closes every
-    answer (WSGI), but a test that reads only an export's status leaves it unclosed."""
+def _export_places_free():
+    """Each test ends with the export places this process took given back: a real server
+    closes every answer (WSGI), but a test that reads only an export's status leaves it
+    unclosed."""
     from api import export
 
     yield
-    export.free_export_slots()
+    export.free_export_places()
 
 
 @pytest.fixture(autouse=True)

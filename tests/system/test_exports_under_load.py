@@ -3,8 +3,9 @@
 Against a real gunicorn with the production settings: eight clients ask for the JSON export
 over and over, while a reader asks for /robots.txt and a release page. Every export answers
 with at most EXPORT_SIZE releases (and a Link to the next part) or a 429 with Retry-After
-(one export at a time per server process); the reader is answered within a second, every
-time. Runs on the database of the run (CI runs SQLite and PostgreSQL).
+(EXPORTS_AT_ONCE exports at a time on the server, all its processes together); the reader
+is answered within a second, every time. Runs on the database of the run (CI runs SQLite
+and PostgreSQL).
 """
 
 import threading
@@ -83,6 +84,10 @@ def test_eight_parallel_exports_leave_an_ordinary_page_answering_within_a_second
             response = session.get(export_url, timeout=30)
             size = len(response.json()) if response.status_code == 200 else None
             exports.append((response.status_code, size, response.headers))
+            if response.status_code == 429:
+                # Told to come back in 5 s, it comes back sooner: after a second. (A flood of
+                # requests of any kind, without waiting, is for the proxy in front to limit.)
+                stop.wait(1)
 
     reader = requests.Session()
     # Every worker booted and past its first request (the URLconf, templates, a connection)
@@ -105,6 +110,9 @@ def test_eight_parallel_exports_leave_an_ordinary_page_answering_within_a_second
     for thread in exporters:
         thread.join(timeout=60)
 
+    done = sum(1 for status, _, _ in exports if status == 200)
+    print(f"{len(waits)} reader requests, slowest {max(waits):.3f} s; exports: {done} "
+          f"answered, {len(exports) - done} told to come back")  # fmt: skip
     assert max(waits) < 1.0, sorted(waits)[-5:]
     answered = [(status, size) for status, size, _ in exports if status == 200]
     busy = [headers for status, _, headers in exports if status == 429]
