@@ -29,7 +29,8 @@ class OutboxBackend(BaseEmailBackend):
         sent = 0
         for message in email_messages:
             name = f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.eml"
-            data = message.message().as_bytes(linesep="\r\n")
+            built = message.message()  # email.message.EmailMessage (Django 6's modern API)
+            data = built.as_bytes(policy=built.policy.clone(linesep="\r\n"))
             with self._lock:
                 (folder / f".{name}").write_bytes(data)
                 (folder / f".{name}").rename(folder / name)  # whole files only

@@ -7,6 +7,7 @@ mail to a list, RFC 8058's one-click unsubscribe: `List-Unsubscribe` with an HTT
 and `List-Unsubscribe-Post: List-Unsubscribe=One-Click`, which providers POST to.
 """
 
+import email.policy
 from email.utils import make_msgid
 from urllib.parse import urljoin
 
@@ -29,6 +30,16 @@ def rendered(template, context):
     return subject, text, html
 
 
+class NewsroomMessage(EmailMultiAlternatives):
+    """Written out with header lines up to RFC 5322's 998 characters. Folded at 78, as the
+    SMTP backend's policy would, a header holding a long address and no space (a
+    List-Unsubscribe with its signed token) is turned into RFC 2047 encoded-words, which
+    mail providers do not read as an address: their unsubscribe button would not work."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def newsroom_message(*, to, subject, text, html, unsubscribe_url="", list_id="", headers=None):
     """A multipart message from the newsroom to one address."""
     domain = settings.EMAIL_MESSAGE_ID_DOMAIN
@@ -43,7 +54,7 @@ def newsroom_message(*, to, subject, text, html, unsubscribe_url="", list_id="",
         extra["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     if list_id:
         extra["List-Id"] = f"{settings.NEWSROOM_NAME} <{list_id}.{domain}>"
-    message = EmailMultiAlternatives(
+    message = NewsroomMessage(
         subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to],
         headers=extra,
     )  # fmt: skip

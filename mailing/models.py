@@ -39,6 +39,16 @@ class DeliveryQuerySet(models.QuerySet):
         waiting = self.filter(state=Delivery.State.RETRY)
         return waiting.aggregate(at=Min("next_attempt_at"))["at"]
 
+    def next_due_at(self):
+        """When the earliest unfinished delivery not due now becomes due: a retry's time, or
+        the moment a claim expires (its worker may have died). A watchdog that finds nothing
+        due comes back then: a worker that died more than a minute into its batch left a
+        claim younger than CLAIM_TIMEOUT when the watchdog ran."""
+        retry = self.next_retry_at()
+        claimed = self.filter(state=Delivery.State.SENDING).aggregate(at=Min("claimed_at"))["at"]
+        expiry = claimed + CLAIM_TIMEOUT if claimed else None
+        return min((t for t in (retry, expiry) if t is not None), default=None)
+
     def unfinished(self):
         return self.filter(
             state__in=[Delivery.State.PENDING, Delivery.State.SENDING, Delivery.State.RETRY]
@@ -112,3 +122,17 @@ class Delivery(models.Model):
 
     def is_finished(self):
         return self.state in (self.State.SENT, self.State.FAILED, self.State.SKIPPED)
+
+
+class SendingJob(models.Model):
+    """When the sending of one batch (an alert's, a digest's, a press send's) runs next, so
+    that however many runs end or fail, one run comes back for it and one watchdog watches
+    it (mailing/sending.py `send_due`): without it, every run during an SMTP outage would
+    start a chain of its own."""
+
+    key = models.CharField(max_length=64, unique=True)  # "alert:42", "press:7"
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    watch_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.key

@@ -6,11 +6,13 @@ for now (a 4xx, a dropped connection, a server that does not answer), it is trie
 later (mailing/models.py RETRY_DELAYS). A server that cannot be reached at all stops the
 batch: nothing is claimed, and the caller tries the batch again later.
 
-A sending task (alerts, press lists) runs `drain()` on its deliveries and comes back when it
-says. Before it starts, it enqueues itself again at `watchdog_time()`: if its worker dies
-mid-batch, that run takes up what is left (at most one email, the one being sent at the
-moment of death, goes twice). Runs that find nothing left end at once, so a chain of them
-stays short.
+A sending task (alerts, press lists) names its batch with a key ("alert:42", "press:7") and
+runs `send_due()`: it notes that its run has started (`run_started`), sets a watchdog (the
+same task again at `watchdog_time()`: if its worker dies mid-batch, that run takes up what
+is left; at most one email, the one being sent at the moment of death, goes twice), drains
+what is due, and comes back when what is left is due (a retry, a claim a dead worker left,
+a minute when the mail server was down). `SendingJob` keeps each batch to one come-back and
+one watchdog, however many runs there are; runs that find nothing left end at once.
 """
 
 import contextlib
@@ -21,9 +23,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.mail import mailers
+from django.db.models import Q
 from django.utils import timezone
 
-from mailing.models import CLAIM_TIMEOUT
+from mailing.models import CLAIM_TIMEOUT, SendingJob
+from mailing.queueing import enqueue_with_commit
 
 logger = logging.getLogger("mailing")
 
@@ -144,3 +148,59 @@ def drain(deliveries, build):
 
 def watchdog_time():
     return timezone.now() + WATCHDOG
+
+
+# Runs of a sending task (the module's docstring).
+
+# A come-back or watchdog mark this far past its time belongs to a run that was lost (its
+# queue emptied, say): another may be set.
+STALE = WATCHDOG
+
+
+def _mark(key, field, at, *, earlier_wins):
+    SendingJob.objects.get_or_create(key=key)
+    free = Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__lt": timezone.now() - STALE})
+    if earlier_wins:
+        free |= Q(**{f"{field}__gt": at})
+    return bool(SendingJob.objects.filter(key=key).filter(free).update(**{field: at}))
+
+
+def run_again(task, args, key, at):
+    """Run `task(*args)` for the batch `key` at `at`, unless a run is already due by then.
+    Queued with the current transaction (mailing/queueing.py)."""
+    if _mark(key, "next_run_at", at, earlier_wins=True):
+        enqueue_with_commit(task, *args, run_after=at)
+        return True
+    return False
+
+
+def run_watched(task, args, key):
+    """The watchdog: `task(*args)` again WATCHDOG from now, unless one is already set."""
+    at = watchdog_time()
+    if _mark(key, "watch_at", at, earlier_wins=False):
+        enqueue_with_commit(task, *args, run_after=at)
+
+
+def run_started(key):
+    """A run of the batch `key` has begun: the marks it was queued under are used up."""
+    now = timezone.now()
+    SendingJob.objects.filter(key=key, next_run_at__lte=now).update(next_run_at=None)
+    SendingJob.objects.filter(key=key, watch_at__lte=now).update(watch_at=None)
+
+
+def send_due(task, args, key, deliveries, build):
+    """Send what is due of `deliveries` under a watchdog, and come back for the rest."""
+    if not deliveries.due().exists():
+        if at := deliveries.next_due_at():
+            run_again(task, args, key, at)
+        return {"sent": 0}
+    run_watched(task, args, key)
+    result = drain(deliveries, build)
+    at = deliveries.next_due_at()
+    if result.server_down:
+        logger.warning("%s: the mail server is down, back in a minute: %s", key,
+                       result.server_down)  # fmt: skip
+        at = min(at, result.come_back) if at else result.come_back
+    if at:
+        run_again(task, args, key, at)
+    return dict(result.counts)
