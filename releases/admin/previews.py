@@ -5,19 +5,21 @@ from datetime import timedelta
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import BaseModelAdmin
+from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from core.eastern import eastern
 from releases import seo
 from releases.admin.forms import ReleaseInlineFormSet, UserInlineMixin
-from releases.models import PreviewLink
+from releases.models import PreviewLink, PreviewLinkOpen
 from releases.services import preview_link_create, preview_link_revoke
 
 DEFAULT_LIFETIME = timedelta(days=3)
 # Long enough for a reporter to prepare a story under embargo; short enough that a
 # forgotten link does not outlive the reason it was shared.
 MAX_LIFETIME = timedelta(days=30)
+OPENS_SHOWN = 5  # the latest openings listed per link; the count says the rest
 
 
 class PreviewLinkForm(forms.ModelForm):
@@ -89,11 +91,15 @@ class PreviewLinkInline(UserInlineMixin, admin.TabularInline):
     formset = PreviewLinkFormSet
     extra = 1
     can_delete = False
-    fields = ["label", "expires_at", "address", "status", "views", "revoke"]
-    readonly_fields = ["address", "status", "views"]
+    fields = ["label", "expires_at", "address", "status", "views", "opened", "revoke"]
+    readonly_fields = ["address", "status", "views", "opened"]
     verbose_name = "preview link"
     verbose_name_plural = "Preview links (for someone without an account; times Eastern)"
     site_root = "/"
+    # Links another app makes and shows on the page itself (distribution: one per press
+    # recipient, listed with their email): each a function narrowing the inline's queryset,
+    # added by that app, so that releases need not know it.
+    hidden_links = []
 
     def get_formset(self, request, obj=None, **kwargs):
         # Inline instances are made per request, so this is this request's.
@@ -118,9 +124,13 @@ class PreviewLinkInline(UserInlineMixin, admin.TabularInline):
         # InlineModelAdmin asks for view permission without the release, which here means
         # "no links"; the rows are this release's, so ask for the model permissions instead.
         queryset = BaseModelAdmin.get_queryset(self, request)
-        if super().has_view_permission(request) or super().has_change_permission(request):
-            return queryset
-        return queryset.none()
+        if not (super().has_view_permission(request) or super().has_change_permission(request)):
+            return queryset.none()
+        for narrow in self.hidden_links:
+            queryset = narrow(queryset)
+        return queryset.prefetch_related(
+            Prefetch("opens", queryset=PreviewLinkOpen.objects.order_by("-opened_at", "-id"))
+        )
 
     @admin.display(description="Link to copy")
     def address(self, link):
@@ -149,3 +159,28 @@ class PreviewLinkInline(UserInlineMixin, admin.TabularInline):
         if link.pk is None or not link.view_count:
             return "0" if link.pk else ""
         return f"{link.view_count} (last {eastern(link.last_viewed_at)})"
+
+    @admin.display(description="Opened (ET)")
+    def opened(self, link):
+        if link.pk is None:
+            return ""
+        return opens_summary(list(link.opens.all()))
+
+
+def opens_summary(opens, shown=OPENS_SHOWN):
+    """The latest openings of a link, newest first (time in Eastern, the kind of program,
+    what the link answered when it was not the release), and how many there were before."""
+    if not opens:
+        return "Not opened"
+    latest = [(eastern(row.opened_at), row.client, _answered(row)) for row in opens[:shown]]
+    items = format_html_join("", "<li>{} · {}{}</li>", latest)
+    earlier = ""
+    if len(opens) > shown:
+        earlier = format_html("<li>and {} earlier</li>", len(opens) - shown)
+    return format_html('<ul class="link-opens">{}{}</ul>', items, earlier)
+
+
+def _answered(row):
+    if row.outcome == PreviewLinkOpen.Outcome.SHOWN:
+        return ""
+    return f" ({row.get_outcome_display().lower()})"

@@ -78,6 +78,11 @@ class ReleaseAdmin(OfficeReleaseAdminMixin, SignOffAdminMixin, ReleaseHistoryAdm
     list_per_page = 50
     save_on_top = True
     actions = ["publish_now", "return_to_draft"]
+    # Parts of the change page other apps add, so that releases need not know them
+    # (distribution: the release sent to press lists). Each has `tools(request, release)`,
+    # buttons for the top of the page as (label, url) pairs, and `section(request, release)`,
+    # None or a dict naming the "template" shown above the form, with what it shows.
+    page_parts = []
 
     class Media:
         css = {"all": ["newsroom_admin/release.css"]}
@@ -153,6 +158,16 @@ class ReleaseAdmin(OfficeReleaseAdminMixin, SignOffAdminMixin, ReleaseHistoryAdm
     def updated(self, release):
         when = eastern(release.updated_at, "column_no_year")
         return f"{when} by {release.updated_by}" if release.updated_by else when
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["page_tools"] = [
+                tool for part in self.page_parts for tool in part.tools(request, obj)
+            ]
+            context["page_sections"] = [
+                section for part in self.page_parts if (section := part.section(request, obj))
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def view_on_site(self, release):
         if release.is_public():

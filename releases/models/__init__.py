@@ -1,6 +1,14 @@
 """The releases app's models, by meaning; every name is importable from `releases.models`."""
 
-from releases.models.editorial import Correction, FormerSlug, PreviewLink, SignOff, words_digest
+from releases.models.editorial import (
+    OPENS_KEPT_PER_LINK,
+    Correction,
+    FormerSlug,
+    PreviewLink,
+    PreviewLinkOpen,
+    SignOff,
+    words_digest,
+)
 from releases.models.quote import Quote, QuoteQuerySet
 from releases.models.release import (
     Release,
@@ -16,7 +24,9 @@ __all__ = [
     "Correction",
     "FormerSlug",
     "Legislation",
+    "OPENS_KEPT_PER_LINK",
     "PreviewLink",
+    "PreviewLinkOpen",
     "Quote",
     "QuoteQuerySet",
     "Release",

@@ -118,6 +118,45 @@ class PreviewLink(models.Model):
         return self.revoked_at is None and self.expires_at > timezone.now()
 
 
+# A link passed around (or posted where everyone opens it) keeps its first opens as the
+# record; past this many, opens are counted (PreviewLink.view_count) but not kept one by one.
+OPENS_KEPT_PER_LINK = 500
+
+
+class PreviewLinkOpen(models.Model):
+    """One opening of a preview link: when, what the link answered, and what kind of program
+    asked for it, coarsely.
+
+    Enough for an office to see who read an embargoed release and to trace a leak to one
+    link; nothing that finds a person. No IP address and no User-Agent header are kept, only
+    a description of the program such as "Chrome on Windows" or "a link scanner or preview"
+    (releases/clients.py): a newsroom traces its own links, it does not track reporters.
+    """
+
+    class Outcome(models.TextChoices):
+        SHOWN = "shown", "Shown the release"
+        PUBLIC = "public", "Sent on to the public page"
+        ENDED = "ended", "Refused: the link had ended"
+
+    link = models.ForeignKey(PreviewLink, on_delete=models.CASCADE, related_name="opens")
+    opened_at = models.DateTimeField(default=timezone.now)
+    client = models.CharField(max_length=100, blank=True)
+    outcome = models.CharField(max_length=6, choices=Outcome.choices, default=Outcome.SHOWN)
+
+    class Meta:
+        ordering = ["opened_at", "id"]
+        verbose_name = "preview link opening"
+        indexes = [models.Index(fields=["link", "opened_at"], name="preview_open_link_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["shown", "public", "ended"]), name="preview_open_outcome"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.link.label}: opened {self.opened_at:%Y-%m-%d %H:%M} UTC"
+
+
 def words_digest(*, title, highlights, dateline, body, quotes):
     """A fingerprint of what a release says: its text and its quotes with who says them.
 

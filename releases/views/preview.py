@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from core.eastern import eastern
-from releases.models import PreviewLink, Release
+from releases.clients import client_description
+from releases.models import OPENS_KEPT_PER_LINK, PreviewLink, PreviewLinkOpen, Release
 from releases.selectors import related_releases, releases_for
 
 
@@ -65,18 +66,38 @@ def release_preview(request, pk):
     return _render_preview(request, release, banner)
 
 
+def _record_open(request, link, outcome):
+    """Note that `link` was opened (a GET or HEAD: what a reader, a mail filter or a chat
+    preview sends), when and by what kind of program: never the address it came from or the
+    header itself (releases/models/editorial.py PreviewLinkOpen says why)."""
+    if request.method not in ("GET", "HEAD"):
+        return
+    if PreviewLinkOpen.objects.filter(link=link).count() >= OPENS_KEPT_PER_LINK:
+        return
+    PreviewLinkOpen.objects.create(
+        link=link, outcome=outcome,
+        client=client_description(request.headers.get("User-Agent", "")),
+    )  # fmt: skip
+
+
 @never_cache
 def preview_link(request, token):
-    """/preview/<token>/: a release shown to someone the office shared a link with."""
+    """/preview/<token>/: a release shown to someone the office shared a link with.
+
+    Every opening is recorded (PreviewLinkOpen), whatever the link answers: an ended link
+    still tried tells the office where it went."""
     link = _link_from_token(token)
     if not link.is_active():
+        _record_open(request, link, PreviewLinkOpen.Outcome.ENDED)
         gone = {"revoked": link.revoked_at is not None}
         response = render(request, "releases/preview_link_gone.html", gone, status=410)
         return _not_for_robots(response)
     release = link.release
     if release.is_public():
+        _record_open(request, link, PreviewLinkOpen.Outcome.PUBLIC)
         # Once it is out, the public page is the page; the link needn't be kept secret.
         return redirect(release)
+    _record_open(request, link, PreviewLinkOpen.Outcome.SHOWN)
     release = Release.objects.for_display().get(pk=release.pk)
     now = timezone.now()
     PreviewLink.objects.filter(pk=link.pk).update(

@@ -13,7 +13,8 @@ from django.utils import timezone
 from core.eastern import EASTERN
 from people.models import OfficeMembership
 from releases.admin.releases import ReleaseAdmin
-from releases.models import PreviewLink, Release
+from releases.clients import client_description
+from releases.models import PreviewLink, PreviewLinkOpen, Release
 from releases.models.editorial import PREVIEW_LINK_SALT
 from releases.services import preview_link_create, preview_link_revoke, release_unpublish
 from tests.support import page_head
@@ -330,6 +331,81 @@ def test_service_records_who_made_the_link_in_whole_seconds(link, superuser):
     assert link.expires_at.microsecond == 0
     assert link.is_active()
     assert len(link.key) >= 32
+
+
+# Openings: when a link was opened and by what kind of program, nothing more
+
+CHROME_ON_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/130.0.0.0 Safari/537.36"
+)
+
+
+def test_each_opening_is_recorded_with_its_time_and_the_kind_of_program_only(client, link):
+    client.get(link.get_absolute_url(), HTTP_USER_AGENT=CHROME_ON_WINDOWS,
+               REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.9")  # fmt: skip
+    client.get(link.get_absolute_url())  # no User-Agent at all
+    client.post(link.get_absolute_url())  # not an opening: nothing reads a page by POST
+
+    opens = list(PreviewLinkOpen.objects.filter(link=link).values())
+    assert [(row["client"], row["outcome"]) for row in opens] == [
+        ("Chrome on Windows", "shown"), ("a program that gave no name", "shown"),
+    ]  # fmt: skip
+    assert opens[0]["opened_at"] == MONDAY
+    stored = " ".join(str(value) for row in opens for value in row.values())
+    for kept_nowhere in ["203.0.113", "198.51.100", "Mozilla", "AppleWebKit"]:
+        assert kept_nowhere not in stored  # no address, no header: a coarse description
+
+
+def test_an_opening_after_publication_or_of_an_ended_link_is_recorded_too(
+    client, link, scheduled, superuser
+):
+    with time_machine.travel(EMBARGO + timedelta(minutes=1), tick=False):
+        PreviewLink.objects.filter(pk=link.pk).update(expires_at=EMBARGO + timedelta(days=1))
+        assert client.get(link.get_absolute_url()).status_code == 302
+        preview_link_revoke(link=link, by=superuser)
+        assert client.get(link.get_absolute_url()).status_code == 410
+    outcomes = list(link.opens.values_list("outcome", flat=True))
+    assert outcomes == [PreviewLinkOpen.Outcome.PUBLIC, PreviewLinkOpen.Outcome.ENDED]
+
+
+def test_a_link_keeps_a_bounded_number_of_openings(client, link, monkeypatch):
+    monkeypatch.setattr("releases.views.preview.OPENS_KEPT_PER_LINK", 2)
+    for _ in range(4):
+        client.get(link.get_absolute_url())
+    link.refresh_from_db()
+    assert link.opens.count() == 2
+    assert link.view_count == 4  # still counted
+
+
+@pytest.mark.parametrize(
+    ("user_agent", "described"),
+    [
+        (CHROME_ON_WINDOWS, "Chrome on Windows"),
+        ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+         "like Gecko) Version/17.5 Mobile/15E148 Safari/604.1", "Safari on iPhone"),
+        ("Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like "
+         "Gecko)", "Apple Mail on Mac"),
+        ("Mozilla/4.0 (compatible; MSIE 7.0; Windows NT 10.0; Trident/7.0; Microsoft Outlook "
+         "16.0.4266; ms-office; MSOffice 16)", "Outlook on Windows"),
+        ("Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+         "a link scanner or preview (Slackbot)"),
+        ("python-requests/2.32.3", "a link scanner or preview (Python Requests)"),
+        ("", "a program that gave no name"),
+        ("x" * 100_000, "an unknown program"),
+    ],
+)  # fmt: skip
+def test_the_program_is_described_in_a_few_words(user_agent, described):
+    assert client_description(user_agent) == described
+
+
+def test_the_links_inline_lists_each_opening_in_eastern_time(
+    client, klobuchar_press, link, scheduled
+):
+    client.get(link.get_absolute_url(), HTTP_USER_AGENT=CHROME_ON_WINDOWS)
+    client.force_login(klobuchar_press)
+    html = client.get(change_url(scheduled)).content.decode()
+    assert "<li>May 19, 2014, 9:00 a.m. EDT · Chrome on Windows</li>" in html
 
 
 # The admin inline
