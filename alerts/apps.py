@@ -6,3 +6,8 @@ class AlertsConfig(AppConfig):
 
     name = "alerts"
     verbose_name = "Email alerts"
+
+    def ready(self):
+        from alerts import signals
+
+        signals.connect()  # releases saved public or scheduled, corrections (alerts/signals.py)

@@ -59,6 +59,7 @@ class FeedLinks:
     title: str
     rss: str
     atom: str
+    query: str = ""  # the filter as a query string ("?senator=…", or ""): email alerts take it
 
 
 def feed_links(filters=None):
@@ -69,6 +70,7 @@ def feed_links(filters=None):
         title=describe(filters),
         rss=reverse("releases:feed-rss") + query,
         atom=reverse("releases:feed-atom") + query,
+        query=query,
     )
 
 

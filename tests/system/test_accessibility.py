@@ -156,3 +156,36 @@ def test_admin_release_form_has_no_serious_accessibility_violations(
     # The tabular inline's controls are named by their column, row by row.
     assert browser_page.get_by_label("Role, row 2", exact=True).count() == 1
     assert not failing, "\n".join(failing)
+
+
+def test_alerts_pages_have_no_serious_accessibility_violations(live_server, browser_page,
+                                                               newsroom):  # fmt: skip
+    from alerts.models import CONFIRM_SALT, MANAGE_SALT, UNSUBSCRIBE_SALT, Subscription
+
+    pending = Subscription.objects.create(email="pending@example.com", filter_key="a" * 64,
+                                          consent_words="Releases from Amy Klobuchar (D-MN)",
+                                          consent_query="senator=amy-klobuchar")  # fmt: skip
+    failing = []
+    subscribe = f"{live_server.url}/alerts/?senator=amy-klobuchar&topic=human-trafficking"
+    for label, path in {
+        "alert sign-up": "/alerts/?senator=amy-klobuchar&topic=human-trafficking",
+        "alert sign-up, filter naming nothing": "/alerts/?topic=no-such-topic",
+        "alert confirmation": f"/alerts/confirm/{pending.token(CONFIRM_SALT)}/",
+        "alert manage page": f"/alerts/manage/{pending.token(MANAGE_SALT)}/",
+        "alert unsubscribe": f"/alerts/unsubscribe/{pending.token(UNSUBSCRIBE_SALT)}/",
+        "alert link not recognized": "/alerts/unsubscribe/nonsense/",
+    }.items():
+        failing += check(browser_page, f"{live_server.url}{path}", label)
+    # The form with its errors shown, then the "check your inbox" page.
+    browser_page.goto(subscribe)
+    browser_page.fill("#id_email", "not an address")
+    browser_page.click(".alert-form button[type=submit]")
+    assert browser_page.locator("#id_email[aria-invalid=true]").count() == 1
+    failing += check(browser_page, browser_page.url, "alert sign-up with errors")
+    browser_page.goto(subscribe)
+    browser_page.fill("#id_email", "reader@example.com")
+    browser_page.click(".alert-form button[type=submit]")
+    assert browser_page.get_by_role("heading", name="Check your inbox").count() == 1
+    results = Axe().run(browser_page).response
+    failing += [v["id"] for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
+    assert not failing, "\n".join(failing)
