@@ -6,3 +6,8 @@ class DistributionConfig(AppConfig):
 
     name = "distribution"
     verbose_name = "Press lists"
+
+    def ready(self):
+        from distribution import signals
+
+        signals.connect()

@@ -1,8 +1,9 @@
 """The newsroom's roles, as auth groups whose permissions the code keeps exact.
 
-Press assistants write and edit drafts; press secretaries also publish, schedule, unpublish,
-delete and correct; newsroom admins manage everything, every office's releases and the staff
-accounts. Which releases a user sees is the other half (their offices, releases/selectors.py).
+Press assistants write and edit drafts and keep their office's press contacts and lists;
+press secretaries also publish, schedule, unpublish, delete, correct and send releases to
+the press under embargo; newsroom admins manage everything, every office's releases and the
+staff accounts. Which releases a user sees is the other half (their offices, releases/selectors.py).
 
 `roles_sync()` runs after every `migrate` (staff/apps.py) and from `manage.py ensure_roles`;
 a permission added to a group by hand is taken away again: the list below is the rule. The
@@ -48,6 +49,11 @@ ASSISTANT_PERMISSIONS = [
     *_model_perms("releases", "legislation", VIEW),
     *_model_perms("people", "senator", VIEW),
     *_model_perms("people", "organization", VIEW),
+    # Their office's press contacts and lists (distribution/), and who a release was sent
+    # to; sending is a press secretary's.
+    *_model_perms("distribution", "presscontact", WRITE),
+    *_model_perms("distribution", "presslist", WRITE),
+    *_model_perms("distribution", "distribution", VIEW),
 ]
 
 SECRETARY_PERMISSIONS = [
@@ -59,17 +65,26 @@ SECRETARY_PERMISSIONS = [
     *_model_perms("releases", "historicalrelease", VIEW),
     *_model_perms("releases", "historicalquote", VIEW),
     *_model_perms("releases", "historicalreleasesenator", VIEW),
+    # Press lists: send a scheduled release to them (with releases.publish_release), and
+    # delete contacts and lists.
+    "distribution.send_distribution",
+    "distribution.delete_presscontact",
+    "distribution.delete_presslist",
 ]
 
 # Newsroom admins get every permission of these apps (edit_all_offices included, and
 # people.OfficeMembership: they put staff in offices), whatever models the apps gain later.
-ADMIN_APPS = ["people", "releases"]
+ADMIN_APPS = ["people", "releases", "distribution"]
 ADMIN_PERMISSIONS = [
     *_model_perms("auth", "user", ["view", "add", "change", "delete"]),
     *_model_perms("auth", "group", ["view", "add", "change", "delete"]),
     *_model_perms("auth", "permission", VIEW),
     # The log of changes to staff accounts: read it, nothing more (nobody may change it).
     *_model_perms("staff", "staffchange", VIEW),
+    # Email alerts: who follows what (the consent record) and every delivery's state, to
+    # read only (alerts/admin.py).
+    *_model_perms("alerts", "subscription", VIEW),
+    *_model_perms("alerts", "alertdelivery", VIEW),
 ]
 
 

@@ -181,12 +181,18 @@ ASSISTANT = {
     "releases.view_previewlink", "releases.add_previewlink", "releases.change_previewlink",
     "releases.view_topic", "releases.view_legislation",
     "people.view_senator", "people.view_organization",
+    "distribution.view_presscontact", "distribution.add_presscontact",
+    "distribution.change_presscontact",
+    "distribution.view_presslist", "distribution.add_presslist", "distribution.change_presslist",
+    "distribution.view_distribution",
 }  # fmt: skip
 SECRETARY = ASSISTANT | {
     "releases.publish_release", "releases.delete_release",
     "releases.view_correction", "releases.add_correction", "releases.change_correction",
     "releases.view_historicalrelease", "releases.view_historicalquote",
     "releases.view_historicalreleasesenator",
+    "distribution.send_distribution", "distribution.delete_presscontact",
+    "distribution.delete_presslist",
 }  # fmt: skip
 
 
@@ -197,7 +203,9 @@ def test_groups_exist_after_migrate_with_exact_permissions():
     admin = perms(NEWSROOM_ADMINS)
     every_app_permission = {
         f"{p.content_type.app_label}.{p.codename}"
-        for p in Permission.objects.filter(content_type__app_label__in=["people", "releases"])
+        for p in Permission.objects.filter(
+            content_type__app_label__in=["people", "releases", "distribution"]
+        )
     }
     assert every_app_permission <= admin
     assert {"releases.edit_all_offices", "releases.publish_release",
@@ -208,9 +216,14 @@ def test_groups_exist_after_migrate_with_exact_permissions():
         for action in ("view", "add", "change", "delete")
         for model in ("user", "group")
     } | {"auth.view_permission"}
-    # Beyond those apps: reading the log of staff account changes, and nothing else.
-    others = {p for p in admin if p.split(".")[0] not in ("auth", "people", "releases")}
-    assert others == {"staff.view_staffchange"}
+    # Beyond those apps: reading the log of staff account changes and the email alerts'
+    # subscriptions and deliveries, and nothing else.
+    assert {"distribution.send_distribution", "distribution.delete_presscontact"} <= admin
+    others = {
+        p for p in admin if p.split(".")[0] not in ("auth", "people", "releases", "distribution")
+    }
+    assert others == {"staff.view_staffchange", "alerts.view_subscription",
+                      "alerts.view_alertdelivery"}  # fmt: skip
 
 
 def test_ensure_roles_repairs_groups_and_is_idempotent():
@@ -223,7 +236,7 @@ def test_ensure_roles_repairs_groups_and_is_idempotent():
     call_command("ensure_roles", stdout=out)
     said = out.getvalue()
     assert "Updated “Press assistants”: +releases.change_release -releases.publish_release." in said
-    assert "“Press secretaries” unchanged (26 permissions)." in said
+    assert "“Press secretaries” unchanged (36 permissions)." in said
     assert "Created “Newsroom admins” with" in said
     assert perms(PRESS_ASSISTANTS) == ASSISTANT
 
