@@ -13,6 +13,9 @@ EASTERN = ZoneInfo("America/New_York")
 STYLES = {
     # An embargo, as staff and reporters read it: "Tuesday, May 20, 2014, 10:00 a.m. EDT".
     "embargo": "l, F j, Y, g:i a T",
+    # When a release goes or went public, in a sentence: "Tuesday, May 20, 2014 at 10:00 a.m.
+    # EDT" (the release form's publishing panel and its messages).
+    "sentence": r"l, F j, Y \a\t g:i a T",
     # Where a release stands, to the second: "Tuesday, May 20, 2014, 10:00:00 AM EDT".
     "state": "l, F j, Y, g:i:s A T",
     # Short enough for a column: "May 19, 2014, 9:00 a.m. EDT".
@@ -24,6 +27,10 @@ STYLES = {
     "scheduled": "M j, g:i A T",
     # A moment today: "3:04:05 PM EDT".
     "clock": "g:i:s A T",
+    # The time of day, as the desk says what went out today: "9:00 a.m. EDT".
+    "time": "g:i a T",
+    # What an <input type="datetime-local"> reads and shows: "2014-05-20T10:00".
+    "datetime_local": r"Y-m-d\TH:i",
     # A day, AP style: "Sept. 4, 2014".
     "day": "N j, Y",
 }

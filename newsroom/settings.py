@@ -51,7 +51,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with the press desk as its front page (desk/sites.py).
+    "desk.apps.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "alerts",  # email alerts for any list filter, for the public
     "distribution",  # press lists, and releases sent to them under embargo
     "mailing",  # mail that goes out: sent once, retried, the local outbox
+    "desk",  # the admin's front page: what each user's offices have going out and waiting
     "sampledata",  # the demo newsroom and the synthetic one; no request imports it
 ]
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from core.eastern import eastern
 from core.images import LEAD_IMAGE_WIDTHS, image_renditions_make
 from people.models import Senator
+from releases.checks import ReleaseText, release_checks
 from releases.models import PreviewLink, Release, ReleaseSenator, SignOff, words_digest
 from releases.selectors import (
     QUOTE_WORDS,
@@ -31,14 +32,23 @@ def release_publish(*, release, by, at=None):
     """Publish now, or at `at` (a future time is an embargo: it goes live by itself).
 
     Refused, with a ValidationError saying why, while a joint senator's office has not
-    signed off (releases/selectors.py `signoffs_holding`)."""
+    signed off (releases/selectors.py `signoffs_holding`), or while a check before
+    publishing finds an error (releases/checks.py). A request for review ends here."""
     _lock(release.pk)
     if holds := signoffs_holding(release, by=by):
         raise holds_error(holds)
+    if errors := [f for f in release_checks(ReleaseText.of(release)) if f.is_error]:
+        raise ValidationError([f.message for f in errors], code="checks")
     release.status = Release.Status.PUBLISHED
     release.published_at = at or release.published_at or timezone.now()
     release.updated_by = by
-    release.save(update_fields=["status", "published_at", "updated_by", "updated_at"])
+    release.review_requested_at = release.review_requested_by = None
+    release.save(
+        update_fields=[
+            "status", "published_at", "updated_by", "updated_at", "review_requested_at",
+            "review_requested_by",
+        ]
+    )  # fmt: skip
     return release
 
 

@@ -1,22 +1,34 @@
-"""The release list's filters: state, office's senators, year and month."""
+"""The release list's filters: status, review, senators, topics, bills, year and month.
+
+They scale with the newsroom: senators, topics and bills are searchable choices (select2 on
+the admin's autocomplete, asking releases/admin/changelist.py's `FilterChoicesView`, which
+offers office staff only their offices' senators and the topics and bills their offices'
+releases use), not a link per senator and topic. Their titles are shown as they are ("Status",
+not Django's "By state", which in a Senate office means Minnesota).
+"""
 
 import calendar
 import re
 from datetime import datetime
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_model_from_relation
 from django.db.models import Max, Min
+from django.urls import reverse
 
 from core.eastern import EASTERN, eastern_date
 from releases.models import year_span
-from releases.selectors import office_senators, sees_all_offices
+
+# Django's filter template says "By <title>"; this one says the title alone.
+FILTER_TEMPLATE = "admin/releases/release/filter.html"
 
 
 class PublicationStateFilter(admin.SimpleListFilter):
     """Draft, Scheduled (published with a time to come) or Published: as of this request."""
 
-    title = "state"
+    title = "status"
     parameter_name = "state"
+    template = FILTER_TEMPLATE
 
     def lookups(self, request, model_admin):
         return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
@@ -47,6 +59,7 @@ class YearFilter(admin.SimpleListFilter):
 
     title = "year"
     parameter_name = "year"
+    template = FILTER_TEMPLATE
 
     def lookups(self, request, model_admin):
         span = model_admin.get_queryset(request).aggregate(
@@ -71,6 +84,7 @@ class MonthFilter(admin.SimpleListFilter):
 
     title = "month"
     parameter_name = "month"
+    template = FILTER_TEMPLATE
 
     def _year(self, request):
         year = _number(request.GET.get(YearFilter.parameter_name))
@@ -91,11 +105,79 @@ class MonthFilter(admin.SimpleListFilter):
         return queryset.published_between(start, end)
 
 
-class OfficeSenatorListFilter(admin.RelatedOnlyFieldListFilter):
-    """Filter by senator: the user's offices' senators, or every issuing one for those who see
-    all offices."""
+class ReviewListFilter(admin.SimpleListFilter):
+    """Drafts an assistant marked "Ready for review" (the desk's section of them)."""
+
+    title = "review"
+    parameter_name = "review"
+    template = FILTER_TEMPLATE
+
+    def lookups(self, request, model_admin):
+        return [("ready", "Ready for review")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "ready":
+            return queryset.drafts().filter(review_requested_at__isnull=False)
+        return queryset
+
+
+class SearchableChoiceFilter(admin.RelatedFieldListFilter):
+    """A related filter as one searchable choice: type a few letters, pick one.
+
+    The page holds only the chosen object's name; the choices come as the user types, from
+    `FilterChoicesView` (releases/admin/changelist.py). The parameter is Django's own
+    (`senators__id__exact`), so links to the list keep working. An empty choice, as a form
+    without script sends it, is no filter."""
+
+    template = "admin/releases/release/searchable_filter.html"
+    label = None  # the title, when the field's name is not it
+    placeholder = "Type to search"
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        key = f"{field_path}__{field.target_field.name}__exact"
+        if params.get(key) in ([""], ""):
+            params.pop(key)
+        self.model_admin = model_admin
+        super().__init__(field, request, params, model, model_admin, field_path)
+        self.title = self.label or self.title
 
     def field_choices(self, field, request, model_admin):
-        if sees_all_offices(request.user):
-            return super().field_choices(field, request, model_admin)
-        return [(senator.pk, str(senator)) for senator in office_senators(request.user)]
+        chosen = [pk for pk in (_number(value) for value in self.lookup_val or []) if pk]
+        if not chosen:
+            return []
+        found = get_model_from_relation(field)._default_manager.filter(pk__in=chosen)
+        return [(obj.pk, str(obj)) for obj in found]
+
+    def has_output(self):
+        return True
+
+    def choices(self, changelist):
+        # The other parameters of the list, kept by the filter's form.
+        self.kept_parameters = [
+            (name, value)
+            for name, value in changelist.params.items()
+            if name not in self.expected_parameters()
+        ]
+        return super().choices(changelist)
+
+    @property
+    def input_id(self):
+        return f"filter-{self.field_path}"
+
+    @property
+    def choices_url(self):
+        opts = self.model_admin.opts
+        name = f"{self.model_admin.admin_site.name}:{opts.app_label}_{opts.model_name}"
+        return reverse(f"{name}_filter_choices")
+
+
+class SenatorChoiceFilter(SearchableChoiceFilter):
+    label, placeholder = "senator", "Type a senator's name"
+
+
+class TopicChoiceFilter(SearchableChoiceFilter):
+    label, placeholder = "topic", "Type a topic"
+
+
+class BillChoiceFilter(SearchableChoiceFilter):
+    label, placeholder = "bill", "Type a bill, e.g. S. 1733"

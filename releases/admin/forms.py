@@ -1,16 +1,79 @@
 """The release form and the formsets of its inlines."""
 
+from types import SimpleNamespace
+
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.widgets import AdminTextareaWidget
+from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from markdownx.widgets import AdminMarkdownxWidget
+from markdownx.widgets import MarkdownxWidget
 
-from core.eastern import eastern
+from core.eastern import EASTERN, eastern
 from core.images import SafeImageField
+from releases.admin.signoffs import Unsettled
+from releases.checks import ReleaseText, release_checks
 from releases.citations import release_citations
 from releases.models import Legislation, Release, ReleaseSenator
 from releases.selectors import releases_for
+
+
+class Action(models.TextChoices):
+    """What the publishing panel's buttons ask for (posted as `_action`). Each only sets the
+    form's status and publication time, or the review fields; the checks on them are the
+    same as for a form that posts `status` and `published_at` itself."""
+
+    SAVE = "save", "Save"
+    PREVIEW = "preview", "Preview"
+    PUBLISH = "publish", "Publish now"
+    SCHEDULE = "schedule", "Schedule"
+    UNPUBLISH = "unpublish", "Move back to draft"
+    REVIEW = "review", "Ready for review"
+    SEND_BACK = "send-back", "Send back"
+
+
+# Only those who may publish ask for these (releases/admin/offices.py refuses the rest).
+PUBLISHING_ACTIONS = {Action.PUBLISH, Action.SCHEDULE, Action.UNPUBLISH, Action.SEND_BACK}
+
+
+def posted_action(data):
+    """The panel button a POST was sent with, or None (a plain save, a script)."""
+    value = (data or {}).get("_action")
+    return Action(value) if value in Action.values else None
+
+
+class GrowingTextarea(AdminTextareaWidget):
+    """A text box that grows with its text (CSS field-sizing, release_form.js elsewhere)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"rows": 3, "class": "vLargeTextField grows", **(attrs or {})})
+
+
+class ReleaseBodyWidget(MarkdownxWidget, AdminTextareaWidget):
+    """The body's editor with its live preview beside it, the preview in the public page's
+    article styles (static/css/article.css, the classes set by release_form.js), not
+    markdownx's own admin ones."""
+
+    class Media:
+        js = ["markdownx/js/markdownx.min.js"]
+
+
+class EasternDateTimeField(forms.DateTimeField):
+    """A day and time staff pick in Eastern time (an <input type="datetime-local">, which
+    knows no zone): read and shown in America/New_York whatever the server's zone."""
+
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def to_python(self, value):
+        with timezone.override(EASTERN):
+            return super().to_python(value)
+
+    def prepare_value(self, value):
+        with timezone.override(EASTERN):
+            return super().prepare_value(value)
 
 
 class ReleaseInlineFormSet(forms.BaseInlineFormSet):
@@ -85,6 +148,13 @@ class ReleaseAdminForm(forms.ModelForm):
     # The release's last-change time when this form was opened. Two staff editing the same
     # release: the second save is refused instead of silently overwriting the first.
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The publishing panel's (templates/admin/releases/release/publishing_panel.html).
+    schedule_at = EasternDateTimeField(required=False, label="Eastern time (ET)")
+    publish_anyway = forms.BooleanField(
+        required=False,
+        label="Publish anyway",
+        help_text="I have read the warnings above.",
+    )
 
     request = None  # set per request by ReleaseAdmin.get_form: who saves (the slug's check)
     slug_replaced = None  # (asked, given) when the asked-for slug was not available
@@ -99,19 +169,34 @@ class ReleaseAdminForm(forms.ModelForm):
         field_classes = {"lead_image": SafeImageField}  # JPEG, PNG, WebP only, re-encoded
         # Staff pick the time in Eastern Time (settings.TIME_ZONE); the label names the zone.
         labels = {"published_at": "Publication time (Eastern Time, ET)"}
+        # Status and time are set by the publishing panel's buttons; they are posted as they
+        # stand, so that a plain save changes neither.
         widgets = {
-            "body": AdminMarkdownxWidget,
-            "highlights": forms.Textarea(attrs={"rows": 3, "cols": 90}),
+            "body": ReleaseBodyWidget,
+            "highlights": GrowingTextarea,
+            "status": forms.HiddenInput,
+            "published_at": forms.SplitHiddenDateTimeWidget,
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.action = posted_action(self.data) if self.is_bound else None
+        self.findings = None  # what the checks found in the text as posted (clean)
+        self._citations, self._linked = [], set()
         if self.instance.pk and "opened_version" in self.fields:
             self.fields["opened_version"].initial = self.instance.updated_at.isoformat()
+        if self.instance.is_embargoed():
+            self.fields["schedule_at"].initial = self.instance.published_at
+        if "lead_image" in self.fields:
+            # Django sets a file input under a <legend>, which names the group, not the input.
+            self.fields["lead_image"].widget.attrs.setdefault("aria-label", "Lead image file")
+        self.fields["schedule_at"].widget.attrs.update(
+            {"min": eastern(timezone.now(), "datetime_local"), "aria-describedby": "schedule-zone"}
+        )
         if "cited_bills" not in self.fields or not self.instance.pk:
             return
-        citations = release_citations(self.instance)
-        linked = set(self.instance.legislation.values_list("pk", flat=True))
+        self._citations = citations = release_citations(self.instance)
+        self._linked = linked = set(self.instance.legislation.values_list("pk", flat=True))
         offered = [c.bill.pk for c in citations if c.bill and c.bill.pk not in linked]
         self.fields["cited_bills"].queryset = Legislation.objects.filter(pk__in=offered)
         missing = [c.text for c in citations if c.bill is None]
@@ -183,10 +268,120 @@ class ReleaseAdminForm(forms.ModelForm):
             )
         return super().save(commit)
 
+    def apply_action(self, cleaned):
+        """Set the status and time the panel's button asks for (only for those who may
+        publish: the fields are not on the form of the others)."""
+        if "status" not in self.fields:
+            return
+        match self.action:
+            case Action.PUBLISH:
+                cleaned["status"], cleaned["published_at"] = Release.Status.PUBLISHED, None
+            case Action.SCHEDULE:
+                at = cleaned.get("schedule_at")
+                if at is None:
+                    if "schedule_at" not in self.errors:
+                        self.add_error(
+                            "schedule_at", "Pick the day and time it goes public (Eastern time)."
+                        )
+                elif at <= timezone.now():
+                    self.add_error(
+                        "schedule_at",
+                        f"{eastern(at, 'sentence')} has passed: pick a time still to come, or "
+                        "press Publish now.",
+                    )
+                else:
+                    cleaned["status"], cleaned["published_at"] = Release.Status.PUBLISHED, at
+            case Action.UNPUBLISH:
+                cleaned["status"] = Release.Status.DRAFT
+
+    def release_text(self, cleaned=None):
+        """What the checks read: the text as posted (`cleaned`), or as saved."""
+        if cleaned is None:
+            release = self.instance
+            return ReleaseText(
+                title=release.title, highlights=release.highlights, body=release.body,
+                has_lead_image=bool(release.lead_image), lead_image_alt=release.lead_image_alt,
+                quotes=self._stored_quotes(), citations=self._citations,
+                linked_bill_ids=self._linked,
+            )  # fmt: skip
+
+        def posted(name):
+            return cleaned[name] if name in cleaned else getattr(self.instance, name)
+
+        words = SimpleNamespace(
+            title=posted("title"), highlights=posted("highlights"), body=posted("body"),
+            published_at=posted("published_at"), created_at=self.instance.created_at,
+        )  # fmt: skip
+        linked = self._linked
+        if "legislation" in cleaned:
+            linked = {bill.pk for bill in cleaned["legislation"]}
+        linked |= {bill.pk for bill in cleaned.get("cited_bills") or []}
+        quotes = None
+        parts = getattr(self, "parts", None)  # the inlines (releases/admin/signoffs.py)
+        if parts is not None:
+            try:
+                quotes = parts.quotes()
+            except Unsettled:  # an inline with errors of its own: they are shown first
+                quotes = None
+        return ReleaseText(
+            title=words.title, highlights=words.highlights, body=words.body,
+            has_lead_image=bool(posted("lead_image")),
+            lead_image_alt=posted("lead_image_alt"),
+            quotes=[row[-1] for row in quotes] if quotes is not None else self._stored_quotes(),
+            citations=release_citations(words), linked_bill_ids=linked,
+        )  # fmt: skip
+
+    def _stored_quotes(self):
+        if not self.instance.pk:
+            return []
+        return list(self.instance.quotes.values_list("text", flat=True))
+
+    def publishing_findings(self):
+        """The checks' findings for the panel: of the text as posted, once the form is
+        cleaned; else of the release as saved."""
+        if self.findings is not None:
+            return self.findings
+        return release_checks(self.release_text())
+
+    def check_before_publishing(self, cleaned):
+        """Errors refuse a save that leaves the release published or scheduled; warnings
+        refuse publishing or scheduling until "Publish anyway" is ticked."""
+        if cleaned.get("status") != Release.Status.PUBLISHED:
+            return
+        self.findings = findings = release_checks(self.release_text(cleaned))
+        errors = [f.message for f in findings if f.is_error]
+        warnings = [f.message for f in findings if not f.is_error]
+        if errors:
+            self.add_error(
+                None,
+                ValidationError(
+                    [
+                        "This release can't be published or scheduled until these are fixed "
+                        "(nothing was saved):",
+                        *errors,
+                    ],
+                    code="checks",
+                ),
+            )
+        going_out = self.action in (Action.PUBLISH, Action.SCHEDULE) or (
+            self.instance.pk is None or self.instance.is_draft()
+        )
+        if warnings and going_out and not cleaned.get("publish_anyway"):
+            self.add_error(
+                "publish_anyway",
+                ValidationError(
+                    f"The checks found {len(warnings)} warning(s): read them, then tick "
+                    "“Publish anyway” to publish with them, or fix the text. Nothing was "
+                    "saved.",
+                    code="checks_unacknowledged",
+                ),
+            )
+
     def clean(self):
         cleaned = super().clean()
         self.give_free_slug_if_held_unseen()
         self.check_not_changed_since_opened()
+        self.apply_action(cleaned)
         if cleaned.get("status") == Release.Status.PUBLISHED and not cleaned.get("published_at"):
             # Publishing with no time means now; staff pick a later time for an embargo.
             cleaned["published_at"] = timezone.now()
@@ -194,4 +389,5 @@ class ReleaseAdminForm(forms.ModelForm):
             self.add_error(
                 "lead_image_alt", "Describe the lead image for readers who can't see it."
             )
+        self.check_before_publishing(cleaned)
         return cleaned

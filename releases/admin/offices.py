@@ -9,6 +9,7 @@ browser sends.
 
 from django.core.exceptions import ValidationError
 
+from releases.admin.forms import PUBLISHING_ACTIONS, posted_action
 from releases.models import Release, ReleaseSenator
 from releases.selectors import office_senators, releases_for, sees_all_offices
 
@@ -19,14 +20,15 @@ PUBLICATION_KEYS = ["published_at", "published_at_0", "published_at_1"]
 
 class PublicationLockedForm:
     """For the release form of staff who may not publish: status and time are read-only on
-    the page, and a POST that sets them anyway (a crafted one) is refused, nothing saved."""
+    the page, the panel offers them no publishing button, and a POST that sets them anyway
+    or presses such a button (a crafted one) is refused, nothing saved."""
 
     def clean(self):
         cleaned = super().clean()
         current = self.instance.status if self.instance.pk else Release.Status.DRAFT
         sent_status = self.data.get("status", current)
-        sent_time = any(self.data.get(key) for key in PUBLICATION_KEYS)
-        if sent_status != current or sent_time:
+        sent_time = any(self.data.get(key) for key in [*PUBLICATION_KEYS, "schedule_at"])
+        if sent_status != current or sent_time or posted_action(self.data) in PUBLISHING_ACTIONS:
             raise ValidationError(
                 "You may not publish, schedule or unpublish releases, or set their publication "
                 "time: press secretaries do that. Save the release as a draft.",

@@ -89,7 +89,7 @@ class PreviewLinkInline(UserInlineMixin, admin.TabularInline):
     model = PreviewLink
     form = PreviewLinkForm
     formset = PreviewLinkFormSet
-    extra = 1
+    extra = 0  # a row appears when staff press "Add another preview link"
     can_delete = False
     fields = ["label", "expires_at", "address", "status", "views", "opened", "revoke"]
     readonly_fields = ["address", "status", "views", "opened"]

@@ -5,10 +5,9 @@ sign-offs of joint senators' offices from releases/admin/signoffs.py, the versio
 releases/admin/history.py, preview links from releases/admin/previews.py.
 """
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -16,23 +15,33 @@ from django.utils.html import format_html
 
 from core.eastern import eastern
 from core.images import LEAD_IMAGE_WIDTHS, image_renditions_make
+from releases.admin.changelist import ReleaseListMixin
 from releases.admin.filters import (
+    BillChoiceFilter,
     MonthFilter,
-    OfficeSenatorListFilter,
     PublicationStateFilter,
+    ReviewListFilter,
+    SenatorChoiceFilter,
+    TopicChoiceFilter,
     YearFilter,
 )
-from releases.admin.forms import IssuingSenatorForm, IssuingSenatorFormSet, ReleaseAdminForm
+from releases.admin.forms import (
+    GrowingTextarea,
+    IssuingSenatorForm,
+    IssuingSenatorFormSet,
+    ReleaseAdminForm,
+)
 from releases.admin.history import CorrectionInline, ReleaseHistoryAdmin
 from releases.admin.offices import OfficeReleaseAdminMixin
 from releases.admin.previews import PreviewLinkInline
+from releases.admin.publishing import PublishingPanelMixin
 from releases.admin.signoffs import (
     SignOffAdminMixin,
     SignOffListFilter,
     signoff_summary,
     signoffs_prefetch,
 )
-from releases.models import Quote, Release, ReleaseSenator
+from releases.models import Correction, PreviewLink, Quote, Release, ReleaseSenator
 from releases.services import release_publish, release_unpublish
 from search.indexing import reindex_once
 
@@ -58,25 +67,28 @@ class QuoteInline(admin.StackedInline):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "text":
-            kwargs["widget"] = forms.Textarea(attrs={"rows": 4, "cols": 90})
+            kwargs["widget"] = GrowingTextarea()
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(Release)
-class ReleaseAdmin(OfficeReleaseAdminMixin, SignOffAdminMixin, ReleaseHistoryAdmin):
+class ReleaseAdmin(
+    ReleaseListMixin, PublishingPanelMixin, OfficeReleaseAdminMixin, SignOffAdminMixin,
+    ReleaseHistoryAdmin,
+):  # fmt: skip
     form = ReleaseAdminForm
     inlines = [ReleaseSenatorInline, QuoteInline, PreviewLinkInline, CorrectionInline]
     list_display = ["title", "issued_by", "status_display", "published_eastern", "updated"]
+    # The list's order, search and the searchable filters' choices: releases/admin/changelist.py.
     list_filter = [
-        PublicationStateFilter, SignOffListFilter, ("senators", OfficeSenatorListFilter),
-        "topics", YearFilter, MonthFilter,
+        PublicationStateFilter, ReviewListFilter, SignOffListFilter,
+        ("senators", SenatorChoiceFilter), ("topics", TopicChoiceFilter),
+        ("legislation", BillChoiceFilter), YearFilter, MonthFilter,
     ]  # fmt: skip
-    search_fields = ["title", "body", "highlights"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["topics", "legislation", "organizations"]
-    readonly_fields = ["publication_state", "created_at", "created_by", "updated_at", "updated_by"]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by"]
     list_per_page = 50
-    save_on_top = True
     actions = ["publish_now", "return_to_draft"]
     # Parts of the change page other apps add, so that releases need not know them
     # (distribution: the release sent to press lists). Each has `tools(request, release)`,
@@ -85,23 +97,26 @@ class ReleaseAdmin(OfficeReleaseAdminMixin, SignOffAdminMixin, ReleaseHistoryAdm
     page_parts = []
 
     class Media:
-        css = {"all": ["newsroom_admin/release.css"]}
+        css = {"all": ["css/article.css", "newsroom_admin/release.css"]}
+        js = ["newsroom_admin/release_form.js"]
 
+    # The form in the order an office works: the title, who issues it and from where, the
+    # words, what it is about, the image, then the rest. The inlines go between the
+    # fieldsets (`inlines_after`, templates/admin/releases/release/change_form.html); the
+    # status and time are the publishing panel's (releases/admin/publishing.py).
     fieldsets = [
-        (None, {"fields": ["title", "slug", "highlights", "dateline", "body",
-                           "opened_version"]}),
-        ("Publication", {
-            "fields": [("status", "published_at"), "publication_state"],
-            "description": "Times are Eastern Time (America/New_York). Publish with no time to "
-                           "publish now; with a future time to embargo a release: it goes live "
-                           "at that second by itself.",
+        (None, {"fields": ["title"]}),
+        ("Dateline and text", {"fields": ["dateline", "highlights", "body", "opened_version"]}),
+        ("Topics, bills and organizations", {
+            "fields": ["topics", "legislation", "cited_bills", "organizations"],
         }),
-        ("About", {"fields": ["topics", "legislation", "cited_bills", "organizations"]}),
-        ("Lead image", {"fields": ["lead_image", "lead_image_alt", "lead_image_caption"],
-                        "classes": ["collapse"]}),
+        ("Lead image", {"fields": ["lead_image", "lead_image_alt", "lead_image_caption"]}),
+        ("Address", {"fields": ["slug"]}),
         ("History", {"fields": [("created_at", "created_by"), ("updated_at", "updated_by")],
                      "classes": ["collapse"]}),
+        ("Publication", {"fields": ["status", "published_at"]}),
     ]  # fmt: skip
+    inlines_after = {ReleaseSenator: 0, Quote: 1, PreviewLink: 4, Correction: 4}
 
     def get_queryset(self, request):
         return (
@@ -138,19 +153,10 @@ class ReleaseAdmin(OfficeReleaseAdminMixin, SignOffAdminMixin, ReleaseHistoryAdm
             release.get_status_display(), signoff_summary(release),
         )  # fmt: skip
 
-    @admin.display(description="Now")
-    def publication_state(self, release):
-        """Where the saved release stands at this moment, in words a press office uses."""
-        if release.pk is None:
-            return "Not saved yet"
-        when = eastern(release.published_at, "state", empty=None)
-        if release.is_embargoed():
-            return f"Scheduled: embargoed until {when}"
-        if release.is_public():
-            return f"Published {when}"
-        return "Draft: not public"
-
-    @admin.display(description="Publication (ET)", ordering="published_at")
+    # Drafts, which have no time, first when sorted soonest first and last the other way,
+    # on every database (PostgreSQL puts NULLs last in ascending order, SQLite first).
+    @admin.display(description="Publication (ET)",
+                   ordering=F("published_at").asc(nulls_first=True))  # fmt: skip
     def published_eastern(self, release):
         return eastern(release.published_at, "column")
 

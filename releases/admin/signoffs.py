@@ -211,8 +211,8 @@ class SignOffGuardForm:
                 "words, return it to draft first so their office can sign off on them, or "
                 "add a correction."
                 if out
-                else "Nothing was saved. Set the status to Draft and save to keep your "
-                "changes; publish once they have signed off."
+                else "Nothing was saved. Press Save draft to keep your changes; publish "
+                "once they have signed off."
             )
             self.add_error(
                 None,
@@ -237,6 +237,7 @@ class SignOffListFilter(admin.SimpleListFilter):
 
     title = "sign-off"
     parameter_name = "signoff"
+    template = "admin/releases/release/filter.html"  # the title alone, as the list's others
 
     def lookups(self, request, model_admin):
         choices = [("waiting", "Waiting on any office"), ("refused", "Refused")]

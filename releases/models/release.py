@@ -218,6 +218,15 @@ class Release(index.Indexed, models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
         on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
+    # The review step, for offices that want one: an assistant marks a draft ready, the
+    # office's press secretaries see it on their desk; publishing stays theirs. Cleared
+    # when the release is published or sent back to its writer.
+    review_requested_at = models.DateTimeField("ready for review since", null=True, blank=True,
+                                               editable=False)  # fmt: skip
+    review_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+", verbose_name="marked ready by",
+    )  # fmt: skip
     # Set by `import_releases` and the admin's paste view: a hash of where the text came from,
     # so importing the same file again updates its draft instead of adding another.
     import_key = models.CharField(max_length=64, blank=True, db_index=True)

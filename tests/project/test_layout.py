@@ -2,6 +2,7 @@
 
     core, mailing  <  people  <  search  <  releases
                    <  importing, staff, api, alerts, distribution, sampledata
+                   <  desk
 
 Each app may import the apps before it, never one after it; the apps built on releases do
 not import each other; no app imports `sampledata` (no request may load the demo or the
@@ -18,6 +19,7 @@ LAYERS = [
     ["search"],
     ["releases"],
     ["importing", "staff", "api", "alerts", "distribution"],
+    ["desk"],  # the admin's front page, over every app's admin
 ]
 APPS = [app for layer in LAYERS for app in layer] + ["sampledata"]
 LAYER_OF = {app: n for n, layer in enumerate(LAYERS) for app in layer}

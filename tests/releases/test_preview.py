@@ -462,11 +462,13 @@ def test_change_page_lists_links_with_address_status_and_a_default_expiry(
     assert response.status_code == 200
     html = response.content.decode()
     assert "1 (last May 19, 2014, 9:00 a.m. EDT)" in html
-    assert 'name="preview_links-TOTAL_FORMS" value="2"' in html  # the link, and a new row
+    # The link, and no empty row: staff add one with "Add another preview link", which
+    # copies the template row, expiry filled in.
+    assert 'name="preview_links-TOTAL_FORMS" value="1"' in html
     assert f'value="http://testserver{link.get_absolute_url()}"' in html
     assert "Active" in html
     default = timezone.localtime(MONDAY + timedelta(days=3), EASTERN)
-    assert f'name="preview_links-1-expires_at_0" value="{default:%Y-%m-%d}"' in html
+    assert f'name="preview_links-__prefix__-expires_at_0" value="{default:%Y-%m-%d}"' in html
 
 
 def test_add_page_has_no_preview_links(client, superuser):

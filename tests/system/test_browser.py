@@ -42,16 +42,15 @@ def test_staff_write_quote_publish_and_find_it_filtered_by_senator(live_server, 
     page.fill("#id_body", "Senator Klobuchar **today** pressed for rural broadband.")
     # markdownx shows the sanitized preview rendered by the staff-only endpoint.
     page.wait_for_selector(".markdownx-preview strong")
-    page.select_option("#id_status", "published")
 
     pick_autocomplete(page, "id_releasesenator_set-0-senator", "Klobuchar")
     page.locator("#quotes-group .add-row a").click()
     page.fill("#id_quotes-0-text", "Every family deserves a fast connection.")
     pick_autocomplete(page, "id_quotes-0-senator", "Klobuchar")
 
-    page.locator("input[name=_save]").first.click()
+    page.get_by_role("button", name="Publish now").click()
     page.wait_for_selector(".messagelist .success")
-    assert "was added successfully" in page.inner_text(".messagelist")
+    assert "Published: now public at" in page.inner_text(".messagelist")
 
     page.goto(f"{live_server.url}/releases/?senator={senator.slug}")
     assert page.get_by_role("link", name=title).is_visible()

@@ -35,17 +35,17 @@ def test_a_scheduled_release_is_absent_then_present_after_its_time(live_server, 
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url(re.compile(rf"/admin/releases/release/{release.pk}/change/"))
-    assert "Eastern Time" in page.inner_text(".field-published_at legend")
 
-    # Staff type Eastern Time, as the label says; whole seconds.
+    # Staff type Eastern Time, as the label says; whole seconds (the picker shows minutes,
+    # and takes seconds typed in).
     go_live = (timezone.now() + LEAD_TIME).replace(microsecond=0)
     local = timezone.localtime(go_live, EASTERN)
-    page.select_option("#id_status", "published")
-    page.fill("#id_published_at_0", local.strftime("%Y-%m-%d"))
-    page.fill("#id_published_at_1", local.strftime("%H:%M:%S"))
-    page.locator("input[name=_continue]").first.click()
+    page.locator(".publish-panel__schedule > summary").click()
+    assert "Eastern time (ET)" in page.inner_text(".publish-panel__picker label")
+    page.fill("#id_schedule_at", local.strftime("%Y-%m-%dT%H:%M:%S"))
+    page.locator(".publish-panel__picker button[value=schedule]").click()
     page.wait_for_selector(".messagelist .success")
-    assert "Scheduled: embargoed until" in page.inner_text(".field-publication_state")
+    assert "Scheduled: goes public" in page.inner_text(".publish-panel__state")
     release.refresh_from_db()
     assert release.published_at == go_live
 
