@@ -85,40 +85,54 @@ def send_deliveries(deliveries, build, *, connection=None):
         result.server_down = f"The mail server could not be reached: {error}"
         logger.warning("Mail server down; batch postponed: %s", error)
         return result
+    deliveries = list(deliveries)
+    groups = [deliveries[i : i + CLAIM_GROUP] for i in range(0, len(deliveries), CLAIM_GROUP)]
     try:
-        for delivery in deliveries:
-            if not delivery.claim():
-                result.counts["taken"] += 1  # another worker has it, or it is done
-                continue
-            message = build(delivery)
-            if isinstance(message, str):
-                delivery.mark_skipped(message)
-                result.counts["skipped"] += 1
-                continue
-            try:
-                connection.send_messages([message])
-            except (OSError, smtplib.SMTPException) as error:
-                permanent, words = _refusal(error)
-                if permanent:
-                    delivery.mark_failed(words)
-                    result.counts["failed"] += 1
-                    continue
-                delivery.mark_to_retry(words)
-                result.counts["retry"] += 1
-                if not isinstance(error, MESSAGE_REFUSALS):
-                    # The connection itself went: the rest of the batch waits too.
-                    result.server_down = words
-                    break
-                continue
-            delivery.mark_sent(message.extra_headers.get("Message-ID", ""))
-            result.counts["sent"] += 1
+        for group in groups:
+            mine = type(group[0]).claim_group(group)
+            result.counts["taken"] += len(group) - len(mine)  # another worker's, or done
+            if not _send_group(mine, build, connection, result):
+                break
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             connection.close()  # (a connection the server dropped may not close cleanly)
     return result
 
 
-BATCH = 100  # deliveries claimed and sent over one connection at a time
+def _send_group(claimed, build, connection, result):
+    """Send the deliveries this worker claimed; False when the connection went (those not
+    tried yet are given back, to be sent when the server is back)."""
+    for index, delivery in enumerate(claimed):
+        message = build(delivery)
+        if isinstance(message, str):
+            delivery.mark_skipped(message)
+            result.counts["skipped"] += 1
+            continue
+        try:
+            connection.send_messages([message])
+        except (OSError, smtplib.SMTPException) as error:
+            permanent, words = _refusal(error)
+            if permanent:
+                delivery.mark_failed(words)
+                result.counts["failed"] += 1
+                continue
+            delivery.mark_to_retry(words)
+            result.counts["retry"] += 1
+            if not isinstance(error, MESSAGE_REFUSALS):
+                # The connection itself went: the rest of the batch waits too.
+                result.server_down = words
+                type(delivery).unclaim(claimed[index + 1 :])
+                return False
+            continue
+        delivery.mark_sent(message.extra_headers.get("Message-ID", ""))
+        result.counts["sent"] += 1
+    return True
+
+
+BATCH = 100  # deliveries sent over one connection at a time
+# Deliveries claimed in one UPDATE. If the worker dies, up to this many wait CLAIM_TIMEOUT
+# before another worker sends them (the one being sent may go twice, as with any claim).
+CLAIM_GROUP = 10
 SERVER_DOWN_WAIT = timedelta(minutes=1)
 # How long after a sending task starts its watchdog runs: the same task again, which finds
 # nothing to do unless the worker died meanwhile (its claims have then expired: taken again).

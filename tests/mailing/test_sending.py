@@ -138,3 +138,37 @@ def test_a_message_the_builder_will_not_send_is_skipped_with_its_reason(Note, sm
 def test_smtp_errors_are_smtplib_ones():
     # What the classification above relies on: a 4xx or 5xx on one message is one of these.
     assert issubclass(smtplib.SMTPDataError, smtplib.SMTPResponseException)
+
+
+def test_workers_claiming_the_same_deliveries_at_once_each_win_different_ones(Note):
+    notes = [Note.objects.create(address=f"reporter{n}@example.com") for n in range(6)]
+    second_worker = list(Note.objects.filter(pk__in=[n.pk for n in notes[2:]]))
+
+    first = Note.claim_group(notes[:4])
+    second = Note.claim_group(second_worker)
+
+    assert [n.pk for n in first] == [n.pk for n in notes[:4]]
+    assert [n.pk for n in second] == [n.pk for n in notes[4:]]  # what the first had is not
+    assert set(Note.objects.values_list("state", flat=True)) == {Delivery.State.SENDING}
+    assert len(set(Note.objects.values_list("claim_token", flat=True))) == 2
+
+
+def test_a_server_lost_mid_group_gives_back_what_it_was_not_sent(Note, smtp_server):
+    notes = [Note.objects.create(address=f"reporter{n}@example.com") for n in range(5)]
+
+    def server_goes_on_the_second(note):
+        if note.pk == notes[1].pk:
+            smtp_server.stop()  # the real server goes away, its connection with it
+        return build(note)
+
+    result = send_deliveries(Note.objects.due().order_by("pk"), server_goes_on_the_second)
+
+    assert result["sent"] == 1 and result["retry"] == 1 and result.server_down
+    states = dict(Note.objects.values_list("pk", "state"))
+    assert states[notes[1].pk] == Delivery.State.RETRY
+    # Claimed with them but never tried: due again at once, not after a claim's expiry.
+    assert {states[n.pk] for n in notes[2:]} == {Delivery.State.PENDING}
+    assert set(Note.objects.filter(pk__in=[n.pk for n in notes[2:]])
+               .values_list("attempts", flat=True)) == {0}  # fmt: skip
+    smtp_server.start()
+    assert send_deliveries(Note.objects.due(), build)["sent"] == 3
