@@ -10,18 +10,16 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from core.eastern import EASTERN
-from people.models import OfficeMembership
 from releases.models import Release, SignOff
 from staff.roles import NEWSROOM_ADMINS, PRESS_ASSISTANTS, PRESS_SECRETARIES, newsroom_apps
 from tests.support import data
 from tests.support.data import built_once
-from tests.support.factories import ReleaseFactory, SenatorFactory, UserFactory
+from tests.support.factories import ReleaseFactory, SenatorFactory, UserFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -30,13 +28,7 @@ DESK = "/admin/"
 DRAFT = {"status": Release.Status.DRAFT, "published_at": None}
 
 
-def staff(username, group, offices=(), **fields):
-    user = UserFactory(username=username, **fields)
-    if group:
-        user.groups.add(Group.objects.get(name=group))
-    for senator in offices:
-        OfficeMembership.objects.create(user=user, senator=senator)
-    return user
+staff = staff_member
 
 
 def touched(release, when, by):

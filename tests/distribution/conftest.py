@@ -5,14 +5,12 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 
 from core.eastern import EASTERN
 from distribution.models import PressContact, PressList
-from people.models import OfficeMembership
 from releases.models import Quote
 from staff.roles import NEWSROOM_ADMINS, PRESS_ASSISTANTS, PRESS_SECRETARIES
-from tests.support.factories import ReleaseFactory, UserFactory
+from tests.support.factories import ReleaseFactory, staff_member
 
 EMBARGO = datetime(2014, 5, 20, 12, tzinfo=EASTERN)
 MONDAY = datetime(2014, 5, 19, 9, tzinfo=EASTERN)
@@ -25,12 +23,7 @@ def monday():
         yield traveller
 
 
-def staff(username, group, offices=(), **fields):
-    user = UserFactory(username=username, **fields)
-    user.groups.add(Group.objects.get(name=group))
-    for senator in offices:
-        OfficeMembership.objects.create(user=user, senator=senator)
-    return user
+staff = staff_member
 
 
 @pytest.fixture

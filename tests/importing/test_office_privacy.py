@@ -8,14 +8,12 @@ learns from the paste or the slug that another office's release exists.
 from datetime import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 
 from core.eastern import EASTERN
-from people.models import OfficeMembership
 from releases.models import FormerSlug, Release, ReleaseSenator
 from staff.roles import PRESS_ASSISTANTS, PRESS_SECRETARIES
 from tests.support.admin_forms import quotes_formset, release_form, senators_formset
-from tests.support.factories import LegislationFactory, ReleaseFactory, UserFactory
+from tests.support.factories import LegislationFactory, ReleaseFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +39,7 @@ WASHINGTON, D.C. – U.S. Senators Amy Klobuchar and Heidi Heitkamp today backed
 """
 
 
-def staff(username, group, offices):
-    user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=group))
-    for senator in offices:
-        OfficeMembership.objects.create(user=user, senator=senator)
-    return user
+staff = staff_member
 
 
 def logged_in(client, user):

@@ -10,14 +10,12 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from people.models import OfficeMembership
 from releases.models import Release
 from search.query import search
 from staff.roles import NEWSROOM_ADMINS, PRESS_SECRETARIES
@@ -29,7 +27,7 @@ from tests.support.factories import (
     ReleaseFactory,
     SenatorFactory,
     TopicFactory,
-    UserFactory,
+    staff_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -39,12 +37,7 @@ CHOICES = "/admin/releases/release/filter-choices/"
 DRAFT = {"status": Release.Status.DRAFT, "published_at": None}
 
 
-def staff(username, group, offices=()):
-    user = UserFactory(username=username)
-    user.groups.add(Group.objects.get(name=group))
-    for senator in offices:
-        OfficeMembership.objects.create(user=user, senator=senator)
-    return user
+staff = staff_member
 
 
 def build_newsroom():

@@ -10,12 +10,10 @@ from datetime import datetime
 
 import pytest
 import time_machine
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from core.eastern import EASTERN
-from people.models import OfficeMembership
 from releases.models import Release
 from staff.roles import PRESS_ASSISTANTS, PRESS_SECRETARIES
 from tests.staff.test_roles import browser_post
@@ -24,7 +22,7 @@ from tests.support.factories import (
     LegislationFactory,
     QuoteFactory,
     ReleaseFactory,
-    UserFactory,
+    staff_member,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,10 +39,8 @@ def _in_may_2014():
 
 
 def staff(username, group, senator):
-    user = UserFactory(username=username, first_name=username.title(), last_name="Doe")
-    user.groups.add(Group.objects.get(name=group))
-    OfficeMembership.objects.create(user=user, senator=senator)
-    return user
+    return staff_member(username, group, [senator], first_name=username.title(),
+                        last_name="Doe")  # fmt: skip
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import html
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
@@ -18,7 +17,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from people.models import OfficeMembership
 from releases.models import Quote, Release, ReleaseSenator, SignOff
 from releases.selectors import release_may_go_public
 from releases.services import (
@@ -29,7 +27,12 @@ from releases.services import (
 )
 from staff.roles import NEWSROOM_ADMINS, PRESS_ASSISTANTS, PRESS_SECRETARIES
 from tests.support.admin_forms import quotes_formset, senators_formset
-from tests.support.factories import QuoteFactory, ReleaseFactory, TopicFactory, UserFactory
+from tests.support.factories import (
+    QuoteFactory,
+    ReleaseFactory,
+    TopicFactory,
+    staff_member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -61,15 +64,7 @@ def shown_messages(response):
 
 @pytest.fixture
 def make_staff():
-    def make(username, group=None, offices=(), **fields):
-        user = UserFactory(username=username, **fields)
-        if group:
-            user.groups.add(Group.objects.get(name=group))
-        for senator in offices:
-            OfficeMembership.objects.create(user=user, senator=senator)
-        return user
-
-    return make
+    return staff_member
 
 
 @pytest.fixture

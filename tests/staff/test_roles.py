@@ -19,7 +19,7 @@ from django.utils import timezone
 from people.models import OfficeMembership
 from releases.models import Release, ReleaseSenator
 from staff.roles import NEWSROOM_ADMINS, PRESS_ASSISTANTS, PRESS_SECRETARIES
-from tests.support.factories import ReleaseFactory, TopicFactory, UserFactory
+from tests.support.factories import ReleaseFactory, TopicFactory, UserFactory, staff_member
 
 pytestmark = pytest.mark.django_db
 
@@ -108,15 +108,7 @@ def browser_post(client, url, changes=(), **kwargs):
 
 @pytest.fixture
 def make_staff():
-    def make(username, group=None, offices=(), **fields):
-        user = UserFactory(username=username, **fields)
-        if group:
-            user.groups.add(Group.objects.get(name=group))
-        for senator in offices:
-            OfficeMembership.objects.create(user=user, senator=senator)
-        return user
-
-    return make
+    return staff_member
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from datetime import timedelta
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from people.models import Organization, Senator
+from people.models import OfficeMembership, Organization, Senator
 from releases.models import Legislation, Quote, Release, ReleaseSenator, Topic
 from search.indexing import reindex_once
 
@@ -38,6 +39,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.senate.gov")
     is_staff = True
     password = factory.django.Password("correct horse battery staple")
+
+
+def staff_member(username, group=None, offices=(), **fields):
+    """A staff user in a role (the auth group of that name, kept by staff/roles.py) who works
+    in `offices` (senators)."""
+    user = UserFactory(username=username, **fields)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    for senator in offices:
+        OfficeMembership.objects.create(user=user, senator=senator)
+    return user
 
 
 class SenatorFactory(factory.django.DjangoModelFactory):

@@ -2,8 +2,8 @@
 
 axe-core comes bundled in axe-playwright-python (installed by `make install`); it runs in
 the real page after its styles and scripts, so contrast, names, landmarks and ARIA are
-checked as a reader's browser renders them. A "serious" or "critical" violation fails the
-test; the lesser ones are printed, to be read and fixed in time.
+checked as a reader's browser renders them (tests/support/axe.py: a "serious" or "critical"
+violation fails the test; the lesser ones are printed, to be read and fixed in time).
 """
 
 import io
@@ -11,12 +11,12 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.test import Client
 from PIL import Image
 
+from tests.support.axe import axe_failures, check
 from tests.support.factories import (
     LegislationFactory,
     OrganizationFactory,
@@ -28,7 +28,6 @@ from tests.support.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EASTERN = ZoneInfo("America/New_York")
-FAILING_IMPACTS = {"serious", "critical"}
 
 
 @pytest.fixture
@@ -70,26 +69,6 @@ def newsroom(klobuchar, heitkamp):
     pictured.lead_image.save("farms.jpg", ContentFile(buffer.getvalue()))
     plain = ReleaseFactory(title="Klobuchar Statement on Farm Bill", senators=[klobuchar])
     return {"joint": joint, "pictured": pictured, "plain": plain}
-
-
-def check(page, url, label, ready=None):
-    """axe's serious and critical violations on `url` (the rest printed), as report lines.
-    `ready`: a selector to wait for, when scripts finish the page after it loads."""
-    response = page.goto(url)
-    assert response is not None and response.status < 500, f"{label}: {url}"
-    if ready:
-        page.wait_for_selector(ready, state="attached")
-    results = Axe().run(page).response
-    failing = []
-    for violation in results["violations"]:
-        targets = [" ".join(node["target"]) for node in violation["nodes"]]
-        line = f"{label} {url}: {violation['id']} ({violation['impact']}) {violation['help']}"
-        line += f" at {targets[:5]}"
-        if violation["impact"] in FAILING_IMPACTS:
-            failing.append(line)
-        else:
-            print(line)
-    return failing
 
 
 def test_public_pages_have_no_serious_accessibility_violations(live_server, browser_page, newsroom):
@@ -186,6 +165,5 @@ def test_alerts_pages_have_no_serious_accessibility_violations(live_server, brow
     browser_page.fill("#id_email", "reader@example.com")
     browser_page.click(".alert-form button[type=submit]")
     assert browser_page.get_by_role("heading", name="Check your inbox").count() == 1
-    results = Axe().run(browser_page).response
-    failing += [v["id"] for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
+    failing += axe_failures(browser_page, "alert sign-up, check your inbox")
     assert not failing, "\n".join(failing)

@@ -16,8 +16,8 @@ from django.utils import timezone
 from people.models import OfficeMembership
 from releases.models import Release, SignOff
 from staff.roles import PRESS_SECRETARIES
+from tests.support.axe import check
 from tests.support.factories import ReleaseFactory, TopicFactory, UserFactory
-from tests.system.test_accessibility import check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

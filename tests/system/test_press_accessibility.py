@@ -17,8 +17,8 @@ from distribution.services import distribution_create
 from people.models import OfficeMembership
 from releases.models import PreviewLinkOpen
 from staff.roles import PRESS_SECRETARIES
+from tests.support.axe import check
 from tests.support.factories import ReleaseFactory, UserFactory
-from tests.system.test_accessibility import check
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

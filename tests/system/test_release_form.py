@@ -11,21 +11,19 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.utils import timezone
 
 from core.eastern import EASTERN, eastern
-from people.models import OfficeMembership
 from releases.models import Release
 from staff.roles import PRESS_ASSISTANTS, PRESS_SECRETARIES
+from tests.support.axe import axe_failures
 from tests.support.factories import (
     LegislationFactory,
     QuoteFactory,
     ReleaseFactory,
     TopicFactory,
-    UserFactory,
+    staff_member,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,7 +31,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password-1"
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-FAILING_IMPACTS = {"serious", "critical"}
 # Actions the flow below took with the form before the publishing panel (docs/release-form.md
 # says how it was counted); the form now must not need more than it takes today.
 ACTIONS_BEFORE = 31
@@ -76,11 +73,9 @@ class Counted:
 
 
 def staff(username, group, senator, **fields):
-    user = UserFactory(username=username, is_staff=True, **fields)
+    user = staff_member(username, group, [senator], is_staff=True, **fields)
     user.set_password(PASSWORD)
     user.save()
-    user.groups.add(Group.objects.get(name=group))
-    OfficeMembership.objects.create(user=user, senator=senator)
     return user
 
 
@@ -240,19 +235,6 @@ def test_publish_and_unpublish_on_a_phone(live_server, browser_page, newsroom):
     page.wait_for_selector(".messagelist .success")
     assert "Moved back to draft" in page.inner_text(".messagelist")
     assert Release.objects.get(pk=draft.pk).is_draft()
-
-
-def axe_failures(page, label):
-    results = Axe().run(page).response
-    failing = []
-    for violation in results["violations"]:
-        targets = [" ".join(node["target"]) for node in violation["nodes"]][:5]
-        line = f"{label}: {violation['id']} ({violation['impact']}) {violation['help']} {targets}"
-        if violation["impact"] in FAILING_IMPACTS:
-            failing.append(line)
-        else:
-            print(line)
-    return failing
 
 
 def test_the_form_has_no_serious_accessibility_violations(live_server, browser_page, newsroom):
