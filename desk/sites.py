@@ -10,6 +10,7 @@ one and every app registers on it as usual. Two changes:
   the task queue) last.
 """
 
+import functools
 from pathlib import Path
 
 from django.apps import apps
@@ -26,7 +27,10 @@ PRESS_ORDER = ["releases", "people", "distribution", "alerts", "staff", "auth"]
 FIRST_MODELS = {"releases": ["Release"]}
 
 
+@functools.cache
 def _is_project_app(app_label):
+    """Whether the app is one of the newsroom's (a folder of this project), not a package's;
+    the answer does not change while the process runs."""
     root = Path(settings.BASE_DIR).resolve()
     try:
         return Path(apps.get_app_config(app_label).path).resolve().parent == root

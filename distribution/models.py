@@ -36,6 +36,24 @@ def normalize_email(address):
     return (address or "").strip().lower()
 
 
+class Stamped(models.Model):
+    """When a contact or list was made and last changed, and by whom."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )  # fmt: skip
+
+    class Meta:
+        abstract = True
+
+
 class PressContactQuerySet(models.QuerySet):
     def subscribed(self):
         return self.filter(unsubscribed_at__isnull=True)
@@ -44,7 +62,7 @@ class PressContactQuerySet(models.QuerySet):
         return self.filter(unsubscribed_at__isnull=False)
 
 
-class PressContact(models.Model):
+class PressContact(Stamped):
     """A reporter on an office's press lists."""
 
     class Via(models.TextChoices):
@@ -69,16 +87,6 @@ class PressContact(models.Model):
     )
     # Unsubscribe links carry it: a new key ends every link sent so far.
     key = models.CharField(max_length=32, default=contact_key, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
 
     objects = PressContactQuerySet.as_manager()
 
@@ -136,7 +144,7 @@ class PressContact(models.Model):
         self.email = normalize_email(self.email)
 
 
-class PressList(models.Model):
+class PressList(Stamped):
     """A named list of one office's contacts."""
 
     office = models.ForeignKey(
@@ -147,16 +155,6 @@ class PressList(models.Model):
     description = models.TextField(blank=True)
     # Only the office's own contacts (checked by the admin form and the importer).
     contacts = models.ManyToManyField(PressContact, related_name="lists", blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False,
-        on_delete=models.SET_NULL, related_name="+",
-    )  # fmt: skip
 
     class Meta:
         ordering = ["name", "id"]

@@ -120,10 +120,13 @@ class Delivery(models.Model):
     def unclaim(cls, deliveries):
         """Give back claimed deliveries that were not tried (the connection went first):
         as they were before the claim, due again at once."""
-        for delivery in deliveries:  # a group's claims share one token
-            cls._default_manager.filter(
-                pk=delivery.pk, state=cls.State.SENDING, claim_token=delivery.claim_token
-            ).update(state=cls.State.PENDING, claim_token="", attempts=F("attempts") - 1)
+        if not deliveries:
+            return
+        cls._default_manager.filter(
+            pk__in=[d.pk for d in deliveries], state=cls.State.SENDING,
+            claim_token=deliveries[0].claim_token,  # a group's claims share one token
+        ).update(state=cls.State.PENDING, claim_token="", attempts=F("attempts") - 1)  # fmt: skip
+        for delivery in deliveries:
             delivery.state, delivery.attempts = cls.State.PENDING, delivery.attempts - 1
 
     def _set(self, **fields):

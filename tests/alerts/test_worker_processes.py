@@ -25,7 +25,7 @@ from releases.models import Release
 from tests.support.factories import ReleaseFactory
 from tests.support.servers import ROOT, database_url_for_server, free_port, production_env
 from tests.support.smtp import Mailbox
-from tests.support.tasks import WorkerProcess
+from tests.support.tasks import WorkerProcess, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -82,15 +82,6 @@ RAN_BY = (
     "runs = DBTaskResult.objects.filter(task_path='alerts.tasks.announce_release', "
     "status='SUCCESSFUL'); print(len({w for r in runs for w in r.worker_ids}))"
 )
-
-
-def wait_for(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"{what}: not within {seconds} s")
 
 
 @pytest.fixture

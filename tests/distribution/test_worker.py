@@ -32,7 +32,7 @@ from tests.support.servers import (
     start_gunicorn,
 )
 from tests.support.smtp import Mailbox
-from tests.support.tasks import WorkerProcess
+from tests.support.tasks import WorkerProcess, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)  # committed: the processes must see it
 
@@ -41,15 +41,6 @@ CHROME_ON_WINDOWS = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/130.0.0.0 Safari/537.36"
 )
-
-
-def wait_for(condition, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"{what}: not within {seconds} s")
 
 
 def words(markup):

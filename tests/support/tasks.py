@@ -8,7 +8,9 @@ it sees only what is committed (tests using it run with `transaction=True`).
 
 import subprocess
 import sys
+import time
 
+import pytest
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
@@ -30,6 +32,17 @@ def run_tasks(limit=1000):
         worker.run_task(task)
         ran += 1
     raise AssertionError(f"{limit} tasks and still more: a task enqueueing itself forever?")
+
+
+def wait_for(condition, seconds, what):
+    """Wait until `condition()` holds (what a worker process does takes its time); fail the
+    test, saying `what`, if it does not within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    pytest.fail(f"{what}: not within {seconds} s")
 
 
 class WorkerProcess:
