@@ -120,6 +120,8 @@ def read_filter(data):
 def _term_value(public_filter, chosen):
     if public_filter.kind == "year":
         return int(chosen)
+    if public_filter.kind == "choice":
+        return public_filter.option(str(chosen)).code
     return chosen.pk
 
 
@@ -140,6 +142,8 @@ def subscription_filters(subscriptions):
         public_filter = registry.get(parameter)
         if public_filter.kind == "year":
             objects[parameter] = {v: v for v in values}
+        elif public_filter.kind == "choice":
+            objects[parameter] = {o.code: o.value for o in public_filter.options()}
         else:
             found = public_filter.model._default_manager.filter(pk__in=values)
             objects[parameter] = {obj.pk: obj for obj in found}
@@ -234,6 +238,9 @@ def release_facts(releases):
         if public_filter.kind == "year":
             for release in releases:
                 facts[release.pk][parameter].add(eastern_date(release.published_at).year)
+        elif public_filter.kind == "choice":
+            for release in releases:
+                facts[release.pk][parameter].add(getattr(release, public_filter.column))
         elif public_filter.kind == "link":
             links = public_filter.link_model.objects.filter(release_id__in=ids)
             for release_id, value in links.values_list("release_id", public_filter.link_column):

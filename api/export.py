@@ -41,7 +41,7 @@ CHUNK_SIZE = 500  # releases read, and prefetched for, at a time
 ROWS_PER_WRITE = 100  # rows handed to the server at a time, not one write per row
 
 CSV_COLUMNS = [
-    "id", "published_at", "title", "url", "senators", "senator_names", "topics",
+    "id", "type", "published_at", "title", "url", "senators", "senator_names", "topics",
     "legislation", "organizations", "dateline", "highlights",
 ]  # fmt: skip
 
@@ -168,6 +168,7 @@ def csv_row(record):
 def _cells(record):
     return [
         record["id"],
+        record["type"],
         record["published_at"],
         record["title"],
         record["url"],
@@ -219,7 +220,7 @@ class ExportView(APIView):
 
 class ReleaseCSVExport(ExportView):
     record_fields = {
-        "id", "published_at", "title", "url", "senators", "topics", "legislation",
+        "id", "type", "published_at", "title", "url", "senators", "topics", "legislation",
         "organizations", "dateline", "highlights",
     }  # fmt: skip
 

@@ -30,6 +30,16 @@ def repeatable(name, description, example):
 
 
 def filter_parameter(public_filter):
+    if public_filter.kind == "choice":
+        values = [option.value for option in public_filter.options()]
+        return OpenApiParameter(
+            public_filter.parameter,
+            {"type": "array", "items": {"type": "string", "enum": values}},
+            explode=True,
+            style="form",
+            description=f"{public_filter.api_description} Repeat for any of several (OR).",
+            examples=[OpenApiExample(public_filter.api_example, value=[public_filter.api_example])],
+        )
     if public_filter.kind == "year":
         first, last = registry.YEARS[0], registry.YEARS[-1]
         return OpenApiParameter(

@@ -11,13 +11,19 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from mailing.messages import absolute as site_url
 from people.models import Organization, Senator
 from releases.models import Correction, Legislation, Quote, Release, ReleaseSenator, Topic
 from releases.seo import public_updated_at
 
 
 def absolute(context, path):
-    return context["request"].build_absolute_uri(path)
+    """`path` as an absolute URL: on the request's host, or, for a record written far from
+    any request (the bulk files), on the site's address (settings.NEWSROOM_SITE_URL)."""
+    request = context.get("request")
+    if request is None:
+        return site_url(path)
+    return request.build_absolute_uri(path)
 
 
 class LinksMixin:
@@ -221,6 +227,19 @@ class CorrectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DocumentSerializer(serializers.Serializer):
+    """A PDF document on the release: a letter, a bill summary."""
+
+    title = serializers.CharField(read_only=True)
+    url = serializers.SerializerMethodField(help_text="The PDF.")
+    size = serializers.IntegerField(read_only=True, help_text="In bytes.")
+    pages = serializers.IntegerField(source="page_count", read_only=True)
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, obj):
+        return absolute(self.context, obj.file.url)
+
+
 # Full records.
 
 
@@ -253,13 +272,29 @@ class ReleaseSerializer(LinksMixin, serializers.ModelSerializer):
         "else the publication time."
     )
     corrections = CorrectionSerializer(many=True, help_text="Public corrections, oldest first.")
+    documents = DocumentSerializer(many=True, help_text="Its PDF documents, in order.")
+    type = serializers.CharField(
+        source="type_slug",
+        help_text="press-release, statement, op-ed, letter, floor-remarks or media-advisory.",
+    )
+    outlet = serializers.CharField(help_text="Op-eds: where it ran (else empty).")
+    outlet_url = OptionalURLField(help_text="Op-eds: the piece at its outlet.")
+    congressional_record = serializers.CharField(
+        help_text="Floor remarks: the Congressional Record citation (else empty)."
+    )
+    congressional_record_url = OptionalURLField()
+    source_url = OptionalURLField(
+        help_text="Where it was first published, for a release brought from an archive."
+    )
 
     class Meta:
         model = Release
         fields = [
-            "id", "title", "slug", "url", "api_url", "published_at", "updated_at", "dateline",
+            "id", "type", "title", "slug", "url", "api_url", "published_at", "updated_at",
+            "outlet", "outlet_url", "congressional_record", "congressional_record_url",
+            "dateline",
             "highlights", "body_html", "body_markdown", "lead_image", "senators", "quotes",
-            "topics", "legislation", "organizations", "corrections",
+            "topics", "legislation", "organizations", "corrections", "documents", "source_url",
         ]  # fmt: skip
         read_only_fields = fields
 

@@ -8,6 +8,8 @@ not exist.
 """
 
 from django.db.models import F, Prefetch
+from django.http import HttpResponsePermanentRedirect
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -17,6 +19,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import viewsets
+from rest_framework.exceptions import NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 
 from api import serializers
@@ -25,6 +28,7 @@ from api.filters import filter_quotes, filter_releases
 from api.pagination import MAX_PAGE_SIZE, NewsroomCursorPagination
 from api.schema import repeatable
 from people.models import Organization, Senator
+from releases.bill_ids import canonical_bill_id
 from releases.models import Legislation, Quote, Release, Topic, public_release_count
 from releases.selectors import kept_public_link_counts
 
@@ -41,7 +45,7 @@ class JSONAlways(BaseContentNegotiation):
 
 def with_record_prefetches(releases):
     """Everything a release record nests, in one query per relation, whatever the count."""
-    return releases.for_display()
+    return releases.for_display(document_text=False)
 
 
 # The schema's words for the parameters.
@@ -212,17 +216,46 @@ class TopicViewSet(CountedViewSet):
     retrieve=extend_schema(
         summary="One bill, by bill ID",
         parameters=[
-            identifier("bill_id", BILL_ID, "A bill ID: type, number, congress.", "s1733-113")
+            identifier(
+                "bill_id",
+                BILL_ID,
+                "A bill ID: type, number, congress. Other ways of writing it (`113-s-1733`, "
+                "`S.1733-113`, `S. 1733 (113th)`) are a 301 to this one.",
+                "s1733-113",
+            )
         ],
-        responses={200: serializers.LegislationSerializer, **ERRORS, **NOT_FOUND},
+        responses={
+            200: serializers.LegislationSerializer,
+            301: OpenApiResponse(
+                description="The ID written another way: `Location` is the record's address."
+            ),
+            **ERRORS,
+            **NOT_FOUND,
+        },
     ),
 )
 class LegislationViewSet(CountedViewSet):
     serializer_class = serializers.LegislationSerializer
     lookup_field = "bill_id"
-    lookup_value_regex = BILL_ID.strip("^$")
+    lookup_value_regex = "[^/]+"  # any way of writing it: retrieve() redirects to the ID
     ordering = ("-congress", "bill_type", "number")
     counted = "legislation"
+
+    def retrieve(self, request, *args, **kwargs):
+        # S.1733-113, 113-s-1733 (congress.gov), S. 1733 (113th): a 301 to the record's one
+        # address, as the bill's page does; what names no bill is the usual 404.
+        given = kwargs[self.lookup_field]
+        canonical = canonical_bill_id(given)
+        if canonical is None:
+            raise NotFound()
+        if canonical != given:
+            reject_unknown_parameters(request, ())
+            if not Legislation.objects.filter(bill_id=canonical).exists():
+                raise NotFound()
+            return HttpResponsePermanentRedirect(
+                reverse("api:legislation-detail", kwargs={"bill_id": canonical})
+            )
+        return super().retrieve(request, *args, **kwargs)
 
     def get_objects(self):
         return Legislation.objects.select_related("sponsor").prefetch_related(

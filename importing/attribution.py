@@ -5,7 +5,7 @@
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -17,6 +17,10 @@ class ParsedQuote:
     speaker_title: str = ""
     senatorial: bool = False  # attributed to "Sen. X" or "Senator X"
     party_state: str = ""  # "D-MN", when the attribution gives it
+    # Said together: "the senators said" (the issuers; `speakers` empty) or "Klobuchar and
+    # Heitkamp said" (`speakers` the names). `speaker` is then the phrase as written.
+    joint: bool = False
+    speakers: list = field(default_factory=list)
 
     @property
     def text(self):
@@ -34,13 +38,51 @@ NAME = rf"(?:{TITLES}\s+)?[A-Z][\w'’-]*\.?(?:\s+{NAME_WORD}){{0,4}}"
 PARTY_STATE = r"\s*\((?P<ps>[DRI]-[A-Z]{2})\)"
 VERBS = (
     r"(?:said|says|added|adds|stated|noted|explained|continued|remarked|concluded|declared"
-    r"|emphasized|urged|asked|warned|announced)"
+    r"|emphasized|urged|asked|warned|announced|wrote|write|stressed|argued|insisted|observed"
+    r"|commented|recalled|testified|pointed\s+out)"
+)
+# After the verb or the name: "in a statement", "today", "on the Senate floor".
+CIRCUMSTANCE = (
+    r"(?:\s+(?:today|yesterday|tonight|this\s+week|last\s+week"
+    r"|(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+    r"|(?:in|on|at|during|after|while)\s+[^“”,]{3,80}?))?"
+)
+NAMES = rf"{NAME}(?:{PARTY_STATE.replace('?P<ps>', '?:')})?(?:(?:,\s*|\s+and\s+|\s*&\s*){NAME})+"
+JOINT_PHRASE = r"(?:[Tt]he\s+(?:two\s+|three\s+|four\s+)?[Ss]enators|[Bb]oth\s+[Ss]enators)"
+JOINT_AFTER_RE = re.compile(  # the senators said. / Klobuchar and Heitkamp wrote,
+    rf"^(?P<names>{JOINT_PHRASE}|{NAMES}){CIRCUMSTANCE}\s+{VERBS}{CIRCUMSTANCE}\s*[.,:;]?$"
+)
+JOINT_BEFORE_RE = re.compile(  # said the senators.
+    rf"^{VERBS}\s+(?P<names>{JOINT_PHRASE}|{NAMES}){CIRCUMSTANCE}\s*[.,:;]?$"
 )
 ATTRIBUTION_AFTER_RE = re.compile(  # Klobuchar said. / Jane Doe, director of X, said.
-    rf"^(?P<name>{NAME})(?:{PARTY_STATE})?(?:,\s+(?P<role>[^,]{{3,120}}),)?\s+{VERBS}\s*[.,:;]?$"
+    rf"^(?P<name>{NAME})(?:{PARTY_STATE})?(?:,\s+(?P<role>[^,]{{3,120}}),)?{CIRCUMSTANCE}"
+    rf"\s+{VERBS}{CIRCUMSTANCE}\s*[.,:;]?$"
 )
 ATTRIBUTION_BEFORE_RE = re.compile(  # said Heitkamp. / said Sen. Warner, who ...
-    rf"^{VERBS}\s+(?P<name>{NAME})(?:{PARTY_STATE})?(?:,\s+(?P<role>.{{3,160}}?))?\s*[.,:;]?$"
+    rf"^{VERBS}\s+(?P<name>{NAME})(?:{PARTY_STATE})?"
+    rf"(?:{CIRCUMSTANCE}\s*[.;]?$|(?:,\s+(?P<role>.{{3,160}}?))?\s*[.,:;]?$)"
+)
+# A paragraph that introduces the next as someone's words: "Sen. Cruz said:", "U.S. Senator
+# Heidi Heitkamp issued the following statement after ...:", "The senators wrote:".
+INTRO_RE = re.compile(
+    rf"^(?:(?:Today|Tonight|Yesterday|On\s+\w+day),?\s+)?(?P<names>{JOINT_PHRASE}|{NAMES}|{NAME})"
+    r"(?:\s*\([^)]{1,40}\))?(?:,\s+[^,“”]{1,100},)?\s+(?:today\s+|also\s+|jointly\s+|tonight\s+)?"
+    r"(?:issued|released|made|gave|delivered|shared|offered|said|wrote|stated|added|remarked)"
+    r"\b[^“”]*:$"
+)
+# "The following is a statement from U.S. Senator Tim Kaine on ...:", "Remarks by Sen. X:".
+INTRO_FROM_RE = re.compile(
+    r"^(?:(?i:the following is|below is|here is|read)\s+)?(?i:an?\s+|the\s+)?(?i:joint\s+)?"
+    r"(?i:statement|remarks|comments)(?:\s+as\s+prepared(?:\s+for\s+delivery)?)?\s+"
+    rf"(?:from|by|of)\s+(?P<names>{JOINT_PHRASE}|{NAMES}|{NAME})(?:\s*\([^)]{{1,40}}\))?"
+    r"(?:\s+[a-z][^“”]*)?:$"
+)
+# What ends an unquoted statement: the release speaking again.
+STATEMENT_END_RE = re.compile(
+    r"^(?:(?:background|bill text|click|watch|read|learn more|more information|for more"
+    r"|the full|full text|to view|to read|video|photo|audio|note|editor'?s note|link)\b|\W)",
+    re.I,
 )
 PRONOUN_RE = re.compile(rf"^(?:(?:he|she)\s+{VERBS}|{VERBS}\s+(?:he|she))\s*[.,:;]?$", re.I)
 NOT_NAMES = {"The", "This", "That", "It", "He", "She", "They", "We", "I", "A", "An", "In", "But"}
@@ -54,6 +96,38 @@ class _Attribution:
     senatorial: bool = False
     party_state: str = ""
     pronoun: bool = False
+    joint: bool = False
+    speakers: list = field(default_factory=list)
+
+
+def _joint(names):
+    """Words said together: by "the senators" (the issuers), or by the senators named."""
+    names = " ".join(names.split())
+    if re.fullmatch(JOINT_PHRASE, names):
+        return _Attribution(speaker=names, joint=True, senatorial=True)
+    speakers = [
+        SENATOR_TITLE_RE.sub("", re.sub(r"\s*\([^)]*\)", "", n)).strip()
+        for n in re.split(r",\s*(?:and\s+)?|\s+and\s+|\s*&\s*", names)
+    ]
+    speakers = [s for s in speakers if s]
+    if any(OTHER_TITLE_RE.match(s) or s.split()[0] in NOT_NAMES for s in speakers):
+        return None  # a senator with a representative: not one senator's words, nor the office's
+    return _Attribution(speaker=names, joint=True, senatorial=True, speakers=speakers)
+
+
+def intro_attribution(paragraph):
+    """Who speaks in the paragraphs after one that introduces them ("Sen. Cruz said:")."""
+    paragraph = _curly(paragraph.strip())
+    if not paragraph.endswith(":") or "“" in paragraph:
+        return None
+    sentence = re.split(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])", paragraph)[-1]
+    match = INTRO_RE.match(sentence) or INTRO_FROM_RE.match(sentence)
+    if not match:
+        return None
+    names = match["names"]
+    if re.fullmatch(JOINT_PHRASE, names) or re.search(r",\s|\sand\s|&", names):
+        return _joint(names)
+    return _attribution(f"{names} said")
 
 
 def _attribution(gap):
@@ -62,6 +136,8 @@ def _attribution(gap):
         return None
     if PRONOUN_RE.match(gap):
         return _Attribution(pronoun=True)
+    if joint := JOINT_AFTER_RE.match(gap) or JOINT_BEFORE_RE.match(gap):
+        return _joint(joint["names"])
     match = ATTRIBUTION_AFTER_RE.match(gap) or ATTRIBUTION_BEFORE_RE.match(gap)
     if not match:
         return None
@@ -146,22 +222,69 @@ def _quote_text(parts):
     return " ".join(sentences)
 
 
+def _quote(found, texts):
+    return ParsedQuote(
+        paragraphs=texts,
+        speaker=found.speaker,
+        speaker_title=found.title,
+        senatorial=found.senatorial,
+        party_state=found.party_state,
+        joint=found.joint,
+        speakers=list(found.speakers),
+    )
+
+
+def _statement(paragraphs, i, found):
+    """The end of an unquoted statement opening at paragraphs[i], after "... issued the
+    following statement:": up to the release speaking again (of the speaker by name or of a
+    "Senator X", "Background:", a link, a quotation)."""
+    names = [found.speaker.split()[-1], *(n.split()[-1] for n in found.speakers)]
+    j = i
+    while j < len(paragraphs):
+        paragraph = paragraphs[j]
+        if j > i and (
+            STATEMENT_END_RE.match(paragraph)
+            or _curly(paragraph).startswith("“")
+            or re.search(r"\b(?:Sen\.|Senators?)\s+[A-Z]", paragraph)
+            or any(re.search(rf"\b{re.escape(n)}\b", paragraph) for n in names if n)
+        ):
+            break
+        if j == i and STATEMENT_END_RE.match(paragraph):
+            break
+        j += 1
+    return j
+
+
 def quotes_extract(paragraphs):
     """Split body paragraphs into (paragraphs left in the body, quotes).
 
     A quote is a paragraph that opens with a quotation mark and is attributed in a common
     form (`“...,” Klobuchar said.`, `“...,” said Heitkamp.`, `said Sen. Warner`, `Senator X
-    said`); it may run over several paragraphs, each opening with a quotation mark and only
-    the last one closing it. A quoted paragraph with no attribution right after a quote
-    continues it. The lead paragraph is never a quote.
+    said`, `the senators said`, `The Senators wrote, “...”`); it may run over several
+    paragraphs, each opening with a quotation mark and only the last one closing it. A quoted
+    paragraph with no attribution right after a quote continues it. After a paragraph that
+    introduces someone's words (`Sen. Cruz said:`, `... issued the following statement:`),
+    the next paragraphs are theirs, quoted or not. The lead paragraph is never a quote.
+
+    A quote whose speaker is unclear stays in the body: `he said` after a quotation nobody
+    here could attribute is not given to the last speaker.
     """
     body, quotes = paragraphs[:1], []
     previous_was_quote = False
+    unclear = False  # a quotation left in the body since the last quote
     i = 1
     while i < len(paragraphs):
+        intro = intro_attribution(paragraphs[i - 1]) if not previous_was_quote else None
         shape = _shape(paragraphs[i])
+        if intro and shape is None and not _curly(paragraphs[i]).startswith("“"):
+            j = _statement(paragraphs, i, intro)
+            if j > i:
+                quotes.append(_quote(intro, [" ".join(p.split()) for p in paragraphs[i:j]]))
+                previous_was_quote, unclear, i = False, False, j
+                continue
         if shape is None:
             body.append(paragraphs[i])
+            unclear = unclear or _curly(paragraphs[i]).startswith("“")
             previous_was_quote = False
             i += 1
             continue
@@ -176,24 +299,21 @@ def quotes_extract(paragraphs):
         texts = [t for t in (_quote_text(s.parts) for s in chain) if t]
         found = attributions[0] if len(attributions) == 1 else None
         if found and found.pronoun:  # “...,” she said: the last speaker quoted
-            last = quotes[-1] if quotes else None
+            last = quotes[-1] if quotes and not unclear else None
             found = last and _Attribution(
-                last.speaker, last.speaker_title, last.senatorial, last.party_state
-            )
+                last.speaker, last.speaker_title, last.senatorial, last.party_state,
+                joint=last.joint, speakers=list(last.speakers),
+            )  # fmt: skip
+        if not attributions and intro:
+            found = intro
         if found:
-            quotes.append(
-                ParsedQuote(
-                    paragraphs=texts,
-                    speaker=found.speaker,
-                    speaker_title=found.title,
-                    senatorial=found.senatorial,
-                    party_state=found.party_state,
-                )
-            )
+            quotes.append(_quote(found, texts))
+            unclear = False
         elif not attributions and previous_was_quote:
             quotes[-1].paragraphs.extend(texts)
         else:
             body.extend(paragraphs[i:j])
+            unclear = True
             previous_was_quote = False
             i = j
             continue

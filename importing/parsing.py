@@ -149,12 +149,18 @@ def looks_like_html(text):
     )
 
 
-def release_parse(*, text, html=None, title="", published_on=None):
-    """Parse a release; `title` and `published_on` are used when the text has none.
+def releases_parse(*, text, html=None, title="", published_on=None):
+    """Parse a file or pasted text into its releases: one, or several when it holds several.
 
-    `text` is str or bytes (a file's content: the encoding is found here). `html` says
-    whether it is a web page; None looks at it to decide. Binary data and a release over
-    the caps (MAX_BYTES, MAX_QUOTES, MAX_CHARS) are a ParseError saying so.
+    `title` and `published_on` are used when the text has none (for the first release; a
+    later one must have its own title). `text` is str or bytes (a file's content: the
+    encoding is found here). `html` says whether it is a web page; None looks at it to
+    decide. Binary data and a release over the caps (MAX_BYTES, MAX_QUOTES, MAX_CHARS) are a
+    ParseError saying so.
+
+    A file holds several releases when, after an end mark (`###`, `-30-`), another release
+    begins: a dateline in its first paragraphs. What follows the last end mark without one
+    (the office's address, "Print this page") is the site's, not a release's, and is left.
     """
     if isinstance(text, bytes):
         if html is None:
@@ -168,20 +174,45 @@ def release_parse(*, text, html=None, title="", published_on=None):
     page_title, page_date = "", None
     if html:
         page_title, page_date, text = html_to_text(text)
-    release = text_parse(text, title=page_title)
-    release.title = release.title or " ".join(title.split())
-    release.published_on = release.published_on or page_date or published_on
-    if not release.title:
-        raise NoTitleError(
-            "no title found (a short first line in Title Case, or <h1>/<title> in HTML)"
+    all_paragraphs = _paragraphs(text)
+    parts = _release_parts(all_paragraphs)
+    releases = []
+    for number, paragraphs in enumerate(parts, start=1):
+        first = number == 1
+        release = _release_from(
+            paragraphs, title=page_title if first else "", marked=all_paragraphs
         )
-    # What is stored: character references in HTML (&#7;) and a given title are text too.
-    text_check(release.full_text + release.dateline)
-    if len(release.quotes) > MAX_QUOTES:
-        raise ParseError(f"{len(release.quotes)} quotes; a release may have at most {MAX_QUOTES}")
-    if (chars := len(release.full_text)) > MAX_CHARS:
-        raise ParseError(f"{chars:,} characters; a release may have at most {MAX_CHARS:,}")
-    return release
+        if first:
+            release.title = release.title or " ".join(title.split())
+            release.published_on = release.published_on or page_date or published_on
+        if not release.title:
+            where = f"release {number} of the {len(parts)} in it: " if len(parts) > 1 else ""
+            raise NoTitleError(
+                f"{where}no title found (a short first line in Title or sentence case, "
+                "or <h1>/<title> in HTML)"
+            )
+        # What is stored: character references in HTML (&#7;) and a given title are text too.
+        text_check(release.full_text + release.dateline)
+        if len(release.quotes) > MAX_QUOTES:
+            raise ParseError(
+                f"{len(release.quotes)} quotes; a release may have at most {MAX_QUOTES}"
+            )
+        if (chars := len(release.full_text)) > MAX_CHARS:
+            raise ParseError(f"{chars:,} characters; a release may have at most {MAX_CHARS:,}")
+        releases.append(release)
+    return releases
+
+
+def release_parse(*, text, html=None, title="", published_on=None):
+    """Parse a text that holds one release (see `releases_parse`); a text of several is a
+    ParseError saying how many, so that no release is dropped or merged into another."""
+    releases = releases_parse(text=text, html=html, title=title, published_on=published_on)
+    if len(releases) > 1:
+        raise ParseError(
+            f"it holds {len(releases)} releases, each closed by an end mark; "
+            "import them one at a time"
+        )
+    return releases[0]
 
 
 # HTML
@@ -210,13 +241,19 @@ def html_to_text(markup):
         for tag in root.find_all(["header", "footer", "aside"], recursive=False):
             tag.decompose()
     title = ""
-    heading = root.find("h1") or soup.find("h1")
+    # "Release title | Senator Name" or "Release title - Senator Name": the first part.
+    page_title = (soup.title.string or "") if soup.title else ""
+    page_parts = re.split(r"\s+[|–—-]\s+", " ".join(page_title.split()))
+    site_names = {_fold_name(p) for p in page_parts[1:]}
+    heading = _title_heading(root, soup, site_names=site_names)
+    for tag in root.find_all(["h1", "h2"]):
+        if _fold_name(tag.get_text(" ")) in site_names:
+            tag.decompose()  # the site's name, not the release's words
     if heading:
         title = " ".join(heading.get_text(" ").split())
         heading.decompose()
-    if not title and soup.title and soup.title.string:
-        # "Release title | Senator Name" or "Release title - Senator Name": the first part.
-        title = re.split(r"\s+[|–—-]\s+", " ".join(soup.title.string.split()))[0]
+    if not title:
+        title = page_parts[0]
     published_on = _page_date(soup)
     paragraphs, buffer = [], []
     try:
@@ -225,6 +262,25 @@ def html_to_text(markup):
         raise ParseError("the page's HTML is nested too deeply to read") from e
     _flush(buffer, paragraphs)
     return title, published_on, "\n\n".join(paragraphs)
+
+
+def _fold_name(text):
+    return " ".join(text.split()).casefold()
+
+
+def _title_heading(root, soup, *, site_names):
+    """The release's heading: the <h1> of the release's part of the page, else the page's
+    <h1>, else the release's first <h2>. A heading that is the site's name (the part of the page's
+    <title> after its separator, "U.S. Senator Mark R. Warner") is no release's title."""
+
+    def the_release(tag):
+        return _fold_name(tag.get_text(" ")) not in site_names and tag.get_text(strip=True)
+
+    for candidates in (root.find_all("h1"), soup.find_all("h1"), root.find_all("h2")):
+        for tag in candidates:
+            if the_release(tag):
+                return tag
+    return None
 
 
 def _page_date(soup):
@@ -274,7 +330,8 @@ def _flush(buffer, paragraphs):
 
 # Plain text
 
-END_MARK_RE = re.compile(r"^(?:#\s*#\s*#|-\s*30\s*-)$")
+# The end of a release: ###, # # #, #####, -###-, - ### -, -30-, - 30 -.
+END_MARK_RE = re.compile(r"^(?:-\s*)?(?:#\s*){3,}(?:-)?$|^-\s*30\s*-$")
 BULLET_RE = re.compile(r"^(?:[•●◦▪‣·*–-]|\d{1,2}[.)])\s+")
 MONTHS = {
     name: n
@@ -292,7 +349,7 @@ MONTHS = {
 WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?"
 DATE_RE = re.compile(
     rf"{WEEKDAY}(?P<month>[A-Za-z]{{3,9}})\.?\s+(?P<day>\d{{1,2}}),?\s+(?P<year>\d{{4}})"
-    r"|(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})"
+    r"|(?P<m>\d{1,2})(?P<sep>[/.])(?P<d>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})"
     r"|(?P<iso>\d{4}-\d{2}-\d{2})",
     re.IGNORECASE,
 )
@@ -304,8 +361,47 @@ PREAMBLE_RE = re.compile(
 )
 
 
+# Lines of the site around a release copied from its page: skip links, menus, breadcrumbs
+# ("Home » Newsroom » Press Releases"), sharing buttons. A line made of these words only.
+NAV_WORDS = {
+    "skip to content", "skip to main content", "skip navigation", "home", "menu", "search",
+    "news", "newsroom", "news room", "press", "press releases", "releases", "news releases",
+    "press release", "statements", "share", "share this", "share this page", "print",
+    "print this page", "email", "e-mail", "tweet", "facebook", "twitter", "x", "linkedin",
+    "about", "contact", "next", "previous", "next article", "previous article", "back",
+    "back to press releases", "back to top", "main menu", "toggle navigation", "issues",
+    "media", "media center", "latest news", "recent news", "en español",
+}  # fmt: skip
+NAV_SEPARATORS_RE = re.compile(r"\s*(?:[|»›>/·•]|::)\s*")
+# "Share on Facebook", "Email this page", "Follow us on X", "Print this release".
+NAV_PHRASE_RE = re.compile(
+    r"(?:share|post|tweet|send|email|e-mail|print|follow(?: us)?)(?: (?:this|it|on|to|via|by))?"
+    r"(?: (?:page|release|article|story|post|facebook|twitter|x|linkedin|email|e-mail|reddit"
+    r"|bluesky|threads|instagram|youtube))?"
+)
+
+
+def _navigation(line):
+    """A line of the site's navigation, not of the release."""
+    parts = [p for p in NAV_SEPARATORS_RE.split(line.strip().lower().rstrip(":")) if p]
+    return bool(parts) and all(
+        p in NAV_WORDS or NAV_PHRASE_RE.fullmatch(p) or date_parse(p) for p in parts
+    )
+
+
+def _line_date(line):
+    """The date of a line above a release: "May 16, 2014", or in a notice or contact line,
+    "FOR IMMEDIATE RELEASE: Thursday, March 5, 2015", "Date: 5/16/2014"."""
+    found = date_parse(line)
+    labelled = PREAMBLE_RE.match(line) or re.match(r"^(?:date|dated|released?)\s*:", line, re.I)
+    if not found and labelled and ":" in line:
+        found = date_parse(line.split(":", 1)[1])
+    return found
+
+
 def date_parse(text):
-    """ "May 16, 2014", "Friday, May 16, 2014", "5/16/2014" or "2014-05-16" to a date."""
+    """ "May 16, 2014", "Friday, May 16, 2014", "5/16/2014", "05.16.14" (as senators' sites
+    date their releases) or "2014-05-16" to a date."""
     match = DATE_RE.fullmatch(text.strip(" .,|()"))
     if not match:
         return None
@@ -313,7 +409,9 @@ def date_parse(text):
         if match["iso"]:
             return date.fromisoformat(match["iso"])
         if match["y"]:
-            return date(int(match["y"]), int(match["m"]), int(match["d"]))
+            year = int(match["y"])
+            year += 0 if year >= 100 else 2000 if year < 70 else 1900
+            return date(year, int(match["m"]), int(match["d"]))
         month = MONTHS.get(match["month"].lower())
         return date(int(match["year"]), month, int(match["day"])) if month else None
     except ValueError:
@@ -355,7 +453,7 @@ def _join_lines(lines):
 
 def _boilerplate(line):
     """A line of its own above a release: a date, a release notice, a contact."""
-    return bool(date_parse(line) or PREAMBLE_RE.match(line))
+    return bool(date_parse(line) or PREAMBLE_RE.match(line) or _navigation(_highlight(line)))
 
 
 # Datelines: "Minneapolis, MN –", "WASHINGTON, D.C. –", "FARGO, N.D. —", "ST. PAUL, Minn. -".
@@ -378,32 +476,84 @@ STATE_KEYS = {
 }
 
 
+# A city that needs no state and may be written in mixed case: "Washington –".
+CITIES_ALONE = {"washington"}
+# "(Washington, DC) –", "[WASHINGTON, D.C.] –": the place in brackets, then the dash.
+BRACKETED_RE = re.compile(r"^[(\[](?P<place>[^()\[\]\n]{2,60})[)\]]\s*(?P<dash>[–—]+|-{1,2}|:)\s*")
+# A date opening the paragraph before the dateline: "May 22, 2014 – WASHINGTON, D.C. –".
+DATE_FIRST_RE = re.compile(
+    r"^(?P<date>[^–—\n]{6,40}?)\s*(?:[–—]+|\s-{1,2}\s)\s*(?P<rest>.*)$", re.S
+)
+# A date after the place: "NEWARK, N.J., October 3, 2019 —".
+PLACE_DATE_RE = re.compile(
+    r"^(?P<place>.+?),?\s+(?P<date>(?:[A-Z][a-z]+\.?,?\s+)?[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4})$"
+)
+
+
 def _is_place(place):
     match = PLACE_RE.match(place)
     if not match or len(match["city"].split()) > 4:
         return False
     if match["state"]:
         return re.sub(r"[\s.]", "", match["state"]).lower() in STATE_KEYS
+    if match["city"].strip().lower() in CITIES_ALONE:
+        return True
     # No state: a city in capitals, as wire style writes "WASHINGTON –".
     letters = re.sub(r"[^A-Za-z]", "", match["city"])
     return len(letters) >= 4 and letters.isupper()
 
 
 def _dateline(paragraph):
-    """(place, date, rest of the paragraph) when a paragraph opens with a dateline."""
-    match = DATELINE_RE.match(paragraph)
-    if not match or not _is_place(match["place"].strip()):
-        return None
-    when = date_parse(match["date"]) if match["date"] else None
-    rest = match["rest"].strip()
+    """(place, date, rest of the paragraph) when a paragraph opens with a dateline:
+    "WASHINGTON, D.C. –", "(Washington, DC) –", "[WASHINGTON, D.C.] –", "Washington, DC—",
+    "WASHINGTON (May 16, 2014) –", "NEWARK, N.J., October 3, 2019 —", "WASHINGTON – May 16,
+    2014 –", or a date first: "May 22, 2014 – WASHINGTON, D.C. –"."""
+    when = None
+    dated = DATE_FIRST_RE.match(paragraph)
+    if dated and date_parse(dated["date"]):
+        when, paragraph = date_parse(dated["date"]), dated["rest"]
+    bracketed = BRACKETED_RE.match(paragraph)
+    if bracketed:
+        place, rest = bracketed["place"].strip(), paragraph[bracketed.end() :]
+        inner = re.match(r"^(?P<place>[^()]+?)\s*\((?P<date>[^)]{6,40})\)$", place)
+        if inner and date_parse(inner["date"]):
+            place, when = inner["place"], when or date_parse(inner["date"])
+    else:
+        match = DATELINE_RE.match(paragraph)
+        if not match:
+            return None
+        place, rest = match["place"].strip(), match["rest"]
+        if match["date"]:
+            when = when or date_parse(match["date"])
+    place = place.rstrip(",").strip()
+    if not _is_place(place):
+        with_date = PLACE_DATE_RE.match(place)
+        if not (with_date and date_parse(with_date["date"]) and _is_place(with_date["place"])):
+            return None
+        place, when = with_date["place"].rstrip(",").strip(), when or date_parse(with_date["date"])
+    rest = rest.strip()
     # "WASHINGTON – May 16, 2014 – Senator ..."
-    dated = re.match(r"^(?P<date>[^–—]{6,40}?)\s*(?:[–—]+|\s-{1,2}\s)\s*(?P<rest>.*)$", rest, re.S)
+    dated = DATE_FIRST_RE.match(rest)
     if dated and date_parse(dated["date"]):
         when, rest = date_parse(dated["date"]), dated["rest"].strip()
-    return match["place"].strip().rstrip(",").strip(), when, rest
+    return place, when, rest
+
+
+def _lead_date(paragraph):
+    """A date set off at the opening of a lead whose dateline was not recognized:
+    "U.S. Capitol (May 16, 2014) – ...", so the date is not lost with the dateline."""
+    opening = paragraph[:160]
+    for match in DATE_RE.finditer(opening):
+        before, after = opening[: match.start()].rstrip(), opening[match.end() :].lstrip()
+        if before.endswith(("(", "[")) or after.startswith(("–", "—", "- ")):
+            return date_parse(match[0])
+    return None
 
 
 def _is_title(paragraph):
+    """A title: a short line in capitals or Title Case, or a sentence-case one ("Klobuchar,
+    Heitkamp join local advocates to fight sex trafficking"), which must be shorter, one
+    sentence and unpunctuated at its end; the long sentences above a dateline are highlights."""
     if "\n" in paragraph or not 8 <= len(paragraph) <= 250 or BULLET_RE.match(paragraph):
         return False
     if paragraph[-1] in ".,;:" and not re.search(r"\b[A-Z]\.$", paragraph):
@@ -416,7 +566,12 @@ def _is_title(paragraph):
     if len(words) < 3 or len(long_words) < 2:
         return False
     capitalized = sum(w[0].isupper() for w in long_words)
-    return capitalized / len(long_words) >= 0.6
+    if capitalized / len(long_words) >= 0.6:
+        return True
+    one_sentence = not re.search(r"[a-z]{2}[.!?]\s+[A-Z]", paragraph)
+    return (
+        paragraph[0].isupper() and 4 <= len(words) <= 24 and len(paragraph) <= 160 and one_sentence
+    )
 
 
 def _highlight(line):
@@ -440,15 +595,34 @@ def _kept_lines(paragraph, title):
     return [line for line in paragraph.split("\n") if not _boilerplate(line) and line != title]
 
 
+def _release_parts(paragraphs):
+    """Paragraphs split into releases at their end marks. After an end mark, another release
+    begins when a dateline opens one of its first paragraphs; anything else after the last
+    end mark (the office's address, the site's footer) is left out, as it always was."""
+    parts, current = [], []
+    for paragraph in paragraphs:
+        if END_MARK_RE.match(paragraph):
+            parts.append(current)
+            current = []
+        else:
+            current.append(paragraph)
+    parts.append(current)
+    return [parts[0]] + [part for part in parts[1:] if any(_dateline(p) for p in part[:8])]
+
+
 def text_parse(text, *, title=""):
     """Plain text of a release to its parts; `title` is one already known (from HTML)."""
     paragraphs = _paragraphs(text)
-    end = next((i for i, p in enumerate(paragraphs) if END_MARK_RE.match(p)), None)
-    if end is not None:
-        paragraphs = paragraphs[:end]
+    return _release_from(_release_parts(paragraphs)[0], title=title, marked=paragraphs)
+
+
+def _release_from(paragraphs, *, title="", marked=()):
+    """A release's paragraphs (up to its end mark) to its parts; `marked`, the file's
+    paragraphs, say whether an empty release was empty before an end mark."""
     paragraphs = [p for p in paragraphs if p.strip()]
     if not paragraphs:
-        raise ParseError("no text before the end mark" if end is not None else "no text")
+        ended = any(END_MARK_RE.match(p) for p in marked)
+        raise ParseError("no text before the end mark" if ended else "no text")
 
     release = ParsedRelease(title=title)
     head = next((i for i, p in enumerate(paragraphs[:15]) if _dateline(p)), None)
@@ -457,12 +631,12 @@ def text_parse(text, *, title=""):
         top = paragraphs[: head_end + 1]
     else:
         top = paragraphs[:head]
-    # Above the dateline: release boilerplate ("FOR IMMEDIATE RELEASE", contacts), a date
-    # line, the title, and the highlights.
+    # Above the dateline: release boilerplate ("FOR IMMEDIATE RELEASE", contacts), the
+    # site's navigation, a date line, the title, and the highlights.
     kept = []
     for paragraph in top:
         for line in paragraph.split("\n"):
-            release.published_on = release.published_on or date_parse(line)
+            release.published_on = release.published_on or _line_date(line)
         if lines := _kept_lines(paragraph, title):
             kept.append("\n".join(lines))
     if not release.title and kept and _is_title(kept[0]):
@@ -470,6 +644,8 @@ def text_parse(text, *, title=""):
 
     if head is None:
         body = kept + paragraphs[len(top) :]
+        if body and not release.published_on:
+            release.published_on = _lead_date(body[0])
     else:
         release.highlights = [
             _highlight(line) for p in kept for line in p.split("\n") if _highlight(line)

@@ -1,7 +1,8 @@
 """Turn press releases from files or pasted text into draft releases.
 
-`release_import` is the one service: `import_releases` and the admin's paste view call
-it with what `parsing.release_parse` read. It creates drafts only, and finds a release it
+`release_import` is the one service: `import_releases`, `import_archive` and the admin's
+paste view call it with what `parsing.release_parse` read. It creates drafts (or, for an
+archive already public, published releases at their dates), and finds a release it
 imported before by its `import_key`: a hash of the file's absolute path, or of the pasted
 text. Importing again updates that draft (or leaves it when nothing changed), and never
 touches a release that has since been published.
@@ -10,19 +11,27 @@ Each file is imported in a transaction of its own, its search entries included: 
 fails, for any reason, leaves nothing behind, and the batch goes on.
 """
 
+import bisect
 import hashlib
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from core.eastern import EASTERN
-from importing.parsing import MAX_BYTES, NoTitleError, ParseError, release_parse, size_check
+from importing.parsing import (
+    MAX_BYTES,
+    NoTitleError,
+    ParseError,
+    releases_parse,
+    size_check,
+)
 from importing.recognizing import Recognizer
-from releases.models import Quote, Release, ReleaseSenator
+from people.models import Organization, Senator
+from releases.models import Legislation, Quote, Release, ReleaseSenator
 from releases.versions import one_version_per_save
 from search.indexing import reindex_once
 
@@ -78,6 +87,44 @@ def release_files_find(*, paths):
     return list(dict.fromkeys(files)), missing
 
 
+class RecognizersByDay:
+    """The recognizer for a release's date: it knows the senators serving that day.
+
+    Names are matched to the senators in office when the release was issued: "Senator
+    Kennedy" in 2005 is Ted Kennedy, in 2020 John Kennedy of Louisiana, and a senator who
+    left in 2002 is no candidate for a 2015 release. The roster, bills and organizations are
+    read once; a recognizer is built once per stretch of days with the same senators (the
+    days between two term boundaries), so a year of releases builds one or two. A release
+    without a date is read with every senator, as `Recognizer.from_database()` does.
+    """
+
+    def __init__(self):
+        self.senators = list(Senator.objects.prefetch_related("terms"))
+        self.bills = list(Legislation.objects.prefetch_related("cosponsors"))
+        self.organizations = list(Organization.objects.all())
+        bounds = set()
+        for senator in self.senators:
+            spans = [(t.start, t.end) for t in senator.terms.all()]
+            spans = spans or [(senator.term_start, senator.term_end)]
+            for start, end in spans:
+                bounds.update(d for d in (start, end and end + timedelta(days=1)) if d)
+        self.bounds = sorted(bounds)  # who serves changes only on these days
+        self.built = {}
+
+    KEPT = 16  # recognizers kept: an archive comes a month at a time, in a few stretches
+
+    def for_day(self, day):
+        stretch = bisect.bisect_right(self.bounds, day) if day else None
+        if stretch not in self.built:
+            serving = [s for s in self.senators if s.served_on(day)] if day else self.senators
+            if len(self.built) >= self.KEPT:  # each holds its compiled patterns
+                del self.built[next(iter(self.built))]
+            self.built[stretch] = Recognizer(
+                senators=serving, bills=self.bills, organizations=self.organizations
+            )
+        return self.built[stretch]
+
+
 def _published_at(day):
     # A release dated by day only is set at noon Eastern, as the demo's is.
     return datetime.combine(day, time(12), tzinfo=EASTERN) if day else None
@@ -97,15 +144,23 @@ def _may_set_publication_time(by):
     return by is None or by.has_perm("releases.publish_release")
 
 
-def _wanted(parsed, links, existing, *, dated=True):
+def _wanted(parsed, links, existing, *, dated=True, publish=False, source_url=None):
     """The state of the release the import should leave, comparable with `_stored`.
 
     Undated (`dated=False`), the read date still tells which Congress the bills belong to
-    (the recognizer), but the draft's publication time stays as it was."""
+    (the recognizer), but the draft's publication time stays as it was. `publish` makes a
+    dated release published at its date; an undated one stays a draft."""
     published_at = _published_at(parsed.published_on) if dated else None
     if published_at is None and existing is not None:
         published_at = existing.published_at  # staff may have dated it; the file has no date
+    status = existing.status if existing is not None else Release.Status.DRAFT
+    if publish and dated and parsed.published_on:
+        status = Release.Status.PUBLISHED
+    if source_url is None:
+        source_url = existing.source_url if existing is not None else ""
     return {
+        "status": status,
+        "source_url": source_url[:1000],
         "title": parsed.title[:300],
         "highlights": "\n".join(parsed.highlights),
         "dateline": parsed.dateline[:100],
@@ -132,6 +187,8 @@ def _wanted(parsed, links, existing, *, dated=True):
 
 def _stored(release):
     return {
+        "status": release.status,
+        "source_url": release.source_url,
         "title": release.title,
         "highlights": release.highlights,
         "dateline": release.dateline,
@@ -153,34 +210,60 @@ def _stored(release):
 @transaction.atomic
 @reindex_once()  # the release and each quote indexed once, after all the rows are written
 @one_version_per_save()  # the release, then its links: one version in its history
-def release_import(*, parsed, key, recognizer=None, by=None, dry_run=False, source="", among=None):
+def release_import(
+    *,
+    parsed,
+    key,
+    recognizer=None,
+    by=None,
+    dry_run=False,
+    source="",
+    among=None,
+    lead=None,
+    publish=False,
+    source_url=None,
+):
     """Create or update the draft release for a parsed release, found again by `key`.
 
-    Links the senators, bills and organizations the recognizer knows; quotes become Quote
-    records. A release with this key that has been published is skipped, never changed.
+    Links the senators, bills and organizations the recognizer knows (a `RecognizersByDay`
+    gives the one for the release's date); quotes become Quote records. `lead` is the
+    issuing senator whatever the text says (an archive's own senator); the senators the text
+    names join as joint issuers. A release with this key that has been published is skipped,
+    never changed (reported unchanged when `publish` would leave it as it is).
     `among` is the releases the import may find (all by default; the paste view gives the
     user's offices': a release outside them is not there, and the text makes a new draft).
     `by` without the permission to publish stores no publication time (see
-    `_may_set_publication_time`).
+    `_may_set_publication_time`). `publish` publishes a dated release at its date (see
+    `_publish_archived`); `source_url` is where it was first published.
     """
+    if isinstance(recognizer, RecognizersByDay):
+        recognizer = recognizer.for_day(parsed.published_on)
     recognizer = recognizer or Recognizer.from_database()
     links = recognizer.recognize(parsed)
+    if lead is not None:
+        links.senators = [lead, *(s for s in links.senators if s.pk != lead.pk)]
+        links.notes = [n for n in links.notes if not n.startswith("no senator recognized")]
     result = ImportResult(source, "", parsed=parsed, links=links, notes=list(links.notes))
     among = Release.objects.all() if among is None else among
     existing = among.filter(import_key=key).order_by("pk").first()
     result.release = existing
+    dated = _may_set_publication_time(by)
+    wanted = _wanted(parsed, links, existing, dated=dated, publish=publish, source_url=source_url)
     if existing is not None and not existing.is_draft():
+        if publish and _stored(existing) == wanted:
+            result.outcome = "unchanged"
+            return result
         result.outcome = "skipped"
         result.reason = f"already published as “{existing.title}”; not changed"
         return result
-    dated = _may_set_publication_time(by)
     if parsed.published_on and not dated:
         result.notes.append(
             f"the date it gives ({parsed.published_on:%B} {parsed.published_on.day}, "
             f"{parsed.published_on.year}) tells its bills' Congress; the publication time "
             "is a press secretary's to set"
         )
-    wanted = _wanted(parsed, links, existing, dated=dated)
+    if publish and wanted["status"] != Release.Status.PUBLISHED:
+        result.notes.append("no date to publish it at: left a draft")
     if existing is not None and _stored(existing) == wanted:
         result.outcome = "unchanged"
         return result
@@ -189,7 +272,7 @@ def release_import(*, parsed, key, recognizer=None, by=None, dry_run=False, sour
         return result
 
     release = existing or Release(import_key=key, status=Release.Status.DRAFT, created_by=by)
-    for name in ("title", "highlights", "dateline", "body", "published_at"):
+    for name in ("title", "highlights", "dateline", "body", "published_at", "source_url"):
         setattr(release, name, wanted[name])
     release.updated_by = by
     if not release.slug:
@@ -217,16 +300,49 @@ def release_import(*, parsed, key, recognizer=None, by=None, dry_run=False, sour
         release.legislation.set(wanted["legislation"])
     if existing is not None or wanted["organizations"]:
         release.organizations.set(wanted["organizations"])
+    if wanted["status"] == Release.Status.PUBLISHED:
+        _publish_archived(release)
     result.release = release
     return result
 
 
-def release_file_import(*, path, recognizer, title="", published_on=None, by=None, dry_run=False):
+def _publish_archived(release):
+    """Mark an imported release published at the publication time it was saved with.
+
+    Saving a release as public sets off its announcement (alerts' instant alerts, the press
+    lists' follow-ups): right for news, wrong for a release public since 2014, which would go
+    to every subscriber of its senator, once for each of thousands. So the import saves it as
+    a draft (its version, search entry and links written as any import's), then marks it
+    published with one UPDATE, which sends no signals, and marks the version it wrote the
+    same, so its history reads "published" from the start. Only for what was public
+    elsewhere already (an archive, `import_releases --publish`); the desk publishes with
+    `releases.services.release_publish`."""
+    Release.objects.filter(pk=release.pk).update(status=Release.Status.PUBLISHED)
+    release.status = Release.Status.PUBLISHED
+    versions = Release.history.model.objects.filter(id=release.pk)
+    latest = versions.order_by("-history_id").values_list("history_id", flat=True).first()
+    if latest is not None:
+        versions.filter(history_id=latest).update(status=Release.Status.PUBLISHED)
+
+
+def release_file_import(
+    *,
+    path,
+    recognizer,
+    title="",
+    published_on=None,
+    by=None,
+    dry_run=False,
+    lead=None,
+    publish=False,
+):
     """Read, parse and import one file. A file that cannot be read or parsed, is over a cap,
-    or fails in any other way is "failed" with the reason, and nothing of it is stored."""
+    or fails in any other way is "failed" with the reason, and nothing of it is stored.
+    `lead` and `publish` as for `release_import`."""
     path = Path(path)
+    options = {"by": by, "dry_run": dry_run, "lead": lead, "publish": publish}
     try:
-        return _file_import(path, recognizer, title, published_on, by, dry_run)
+        return _file_import(path, recognizer, title, published_on, options)
     except Exception as e:  # a bug or a database error: this file fails, the batch goes on
         logger.exception("Importing %s failed", path)
         return ImportResult(
@@ -234,7 +350,7 @@ def release_file_import(*, path, recognizer, title="", published_on=None, by=Non
         )
 
 
-def _file_import(path, recognizer, title, published_on, by, dry_run):
+def _file_import(path, recognizer, title, published_on, options):
     try:
         size_check(path.stat().st_size)
         with path.open("rb") as file:
@@ -244,7 +360,7 @@ def _file_import(path, recognizer, title, published_on, by, dry_run):
     except ParseError as e:
         return ImportResult(str(path), "failed", reason=str(e))
     try:
-        parsed = release_parse(
+        releases = releases_parse(
             text=data,
             html=path.suffix.lower() in {".htm", ".html"} or None,
             title=title,
@@ -255,13 +371,40 @@ def _file_import(path, recognizer, title, published_on, by, dry_run):
     except ParseError as e:
         return ImportResult(str(path), "failed", reason=str(e))
     try:
-        return release_import(
-            parsed=parsed,
-            key=import_key_for_path(path),
-            recognizer=recognizer,
-            by=by,
-            dry_run=dry_run,
-            source=str(path),
-        )
+        with transaction.atomic():  # a file of several releases: all of them, or none
+            results = [
+                release_import(
+                    parsed=parsed,
+                    key=_part_key(path, number),
+                    recognizer=recognizer,
+                    source=str(path),
+                    **options,
+                )
+                for number, parsed in enumerate(releases, start=1)
+            ]
     except ValidationError as e:  # rolled back: nothing of this file is stored
         return ImportResult(str(path), "failed", reason="; ".join(e.messages))
+    return results[0] if len(results) == 1 else _several(results)
+
+
+def _part_key(path, number):
+    """The import key of a file's `number`th release: the file's own for the first (so a
+    file imported before it was found to hold several keeps its draft)."""
+    if number == 1:
+        return import_key_for_path(path)
+    return hashlib.sha256(f"{Path(path).resolve()}#{number}".encode()).hexdigest()
+
+
+def _several(results):
+    """One result for a file of several releases, each imported as a draft of its own: the
+    first's, with a note naming each; its outcome the one they share, else "updated" (or
+    "created") when any was written."""
+    outcomes = {r.outcome for r in results}
+    first = results[0]
+    if len(outcomes) > 1:
+        first.outcome = next((o for o in ("updated", "created") if o in outcomes), first.outcome)
+    first.notes.append(
+        f"the file holds {len(results)} releases, one draft each: "
+        + "; ".join(f"{i}. “{r.parsed.title}” {r.outcome}" for i, r in enumerate(results, 1))
+    )
+    return first

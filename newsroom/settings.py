@@ -8,6 +8,7 @@ project folder).
 """
 
 import ipaddress
+import json
 import os
 import tempfile
 import zlib
@@ -74,11 +75,15 @@ INSTALLED_APPS = [
     "people",  # senators, organizations, offices, the roster importer
     "search",  # the full-text backend, query cleaning, highlighting, indexing
     "releases",  # releases, quotes, topics, bills; the public pages and the admin
+    "advisories",  # media advisories: their events, /advisories/ and iCalendar feeds
+    "documents",  # PDF documents on releases: checked on upload, their text searched
     "importing",  # release files and pasted text into drafts
     "staff",  # roles, login throttling, staff accounts
     "api",  # the read-only JSON API
     "alerts",  # email alerts for any list filter, for the public
     "distribution",  # press lists, and releases sent to them under embargo
+    "bulkdata",  # every public release in monthly files at /archive/, and a change log
+    "handoff",  # export_office: a departing senator's newsroom as a BagIt bag
     "mailing",  # mail that goes out: sent once, retried, the local outbox
     "desk",  # the admin's front page: what each user's offices have going out and waiting
     "sampledata",  # the demo newsroom and the synthetic one; no request imports it
@@ -87,6 +92,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages and feeds gzipped for clients that accept it, but never one that carries a CSRF
+    # token or is for staff (BREACH; core/middleware.py). Outside the page cache, which keeps
+    # pages uncompressed; static files come precompressed from whitenoise, above it.
+    "core.middleware.PublicGZipMiddleware",
     # ETag on every page and feed; If-None-Match answers 304 (on kept pages too).
     "django.middleware.http.ConditionalGetMiddleware",
     # Whole public pages for anonymous visitors, ended by any change and at embargo times
@@ -224,8 +233,16 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Uploaded media (photos, lead images, documents) go through Django's storage API: files in
+# MEDIA_ROOT by default; several servers share an S3-compatible store by setting the backend
+# (e.g. storages.backends.s3.S3Storage, from django-storages) and its options as JSON.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get(
+            "DJANGO_DEFAULT_STORAGE", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("DJANGO_DEFAULT_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {
         "BACKEND": os.environ.get(
             "DJANGO_STATICFILES_STORAGE",
@@ -370,6 +387,10 @@ MARKDOWNX_UPLOAD_MAX_SIZE = 10 * 1024 * 1024
 MARKDOWNX_MEDIA_PATH = "uploads/"
 MARKDOWNX_SERVER_CALL_LATENCY = 400
 
+# PDF documents on releases (documents/validation.py): an upload over either cap is refused.
+DOCUMENT_MAX_BYTES = int(os.environ.get("DJANGO_DOCUMENT_MAX_MB", "20")) * 1024 * 1024
+DOCUMENT_MAX_PAGES = int(os.environ.get("DJANGO_DOCUMENT_MAX_PAGES", "500"))
+
 # Full-text search: the database by default (SQLite FTS5 or PostgreSQL full-text search);
 # SEARCH_BACKEND=modelsearch.backends.elasticsearch8 (or opensearch2, ...) with SEARCH_URLS
 # for an installation that outgrows its database.
@@ -397,7 +418,8 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{NEWSROOM_NAME} API",
     "DESCRIPTION": "Read-only press releases of U.S. senators, with their senators, quotes, "
-    "topics, bills and organizations. Public releases only.",
+    "topics, bills and organizations. Public releases only. Every release at once: the "
+    "monthly bulk files at [/archive/](/archive/), with checksums and a change log.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
@@ -411,4 +433,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # pypdf logs each oddity of an uploaded PDF it works around (documents/validation.py).
+    "loggers": {"pypdf": {"level": "ERROR"}},
 }

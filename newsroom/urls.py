@@ -31,8 +31,10 @@ urlpatterns = [
     path("admin/outbox/", include("mailing.urls")),
     path("admin/", admin.site.urls),
     path("alerts/", include("alerts.urls")),
+    path("advisories/", include("advisories.urls")),
     path("press/", include("distribution.urls")),
     path("api/v1/", include("api.urls")),
+    path("archive/", include("bulkdata.urls")),
     # markdownx leaves its endpoints open to anyone; here they are for logged-in staff only.
     path(
         "markdownx/markdownify/",

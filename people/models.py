@@ -1,4 +1,5 @@
 import re
+from datetime import datetime
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -6,11 +7,25 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from core.eastern import eastern_date
 from core.images import image_srcset
 from people.states import State
 
 BIOGUIDE_RE = r"^[A-Z][0-9]{6}\Z"
 WIKIDATA_RE = r"^Q[1-9][0-9]*\Z"
+
+
+class SenatorQuerySet(models.QuerySet):
+    def serving_on(self, day):
+        """The senators in the Senate on `day`, by their recorded terms (see `served_on`)."""
+        terms = Term.objects.filter(senator=models.OuterRef("pk"))
+        undated = (Q(term_start__isnull=True) | Q(term_start__lte=day)) & (
+            Q(term_end__isnull=True) | Q(term_end__gte=day)
+        )
+        return self.filter(
+            models.Exists(terms.filter(start__lte=day, end__gte=day))
+            | (~models.Exists(terms) & undated)
+        )
 
 
 class Senator(models.Model):
@@ -57,6 +72,8 @@ class Senator(models.Model):
         "Mastodon account", max_length=100, blank=True, help_text="@user@server"
     )
 
+    objects = SenatorQuerySet.as_manager()
+
     class Meta:
         ordering = ["last_name", "first_name"]
         indexes = [models.Index(fields=["last_name", "first_name"])]
@@ -91,6 +108,32 @@ class Senator(models.Model):
     def title(self):
         return "Sen." if self.in_office else "Former Sen."
 
+    def title_on(self, moment):
+        """ "Sen." or "Former Sen." as of `moment` (a date, or a time read in Eastern time):
+        a release names its senators as they were when it was issued, so Senator Heitkamp
+        is "Sen." on a 2014 release and "Former Sen." only on what came after her term.
+        Without a recorded end of term, a former senator's releases are taken as issued in
+        office (press offices issue them), and a senator in office is "Sen." throughout."""
+        if moment is None:
+            return self.title
+        day = eastern_date(moment) if isinstance(moment, datetime) else moment
+        if not self.in_office and self.term_end is not None and day > self.term_end:
+            return "Former Sen."
+        return "Sen."
+
+    def served_on(self, day):
+        """Whether the senator was in the Senate on `day`: one of the Senate terms covers it
+        (a term ends on January 3 and the next begins that day, so both count it). A senator
+        with no terms recorded (added by hand, or from the CSV, which has no term dates) is
+        judged by `term_start` and `term_end`, an unknown bound taken as open. Reads
+        `self.terms.all()`, so a prefetch of `terms` answers it without a query."""
+        terms = self.terms.all()
+        if terms:
+            return any(t.start <= day <= t.end for t in terms)
+        return (self.term_start is None or self.term_start <= day) and (
+            self.term_end is None or day <= self.term_end
+        )
+
     @property
     def photo_srcset(self):
         return image_srcset(self.photo, self.photo_widths)
@@ -112,6 +155,33 @@ class Senator(models.Model):
         if user and server:
             accounts.append(("Mastodon", f"https://{server}/@{user}"))
         return accounts
+
+
+class Term(models.Model):
+    """One Senate term of a senator, as unitedstates/congress-legislators lists it: the
+    senator's state and party in it and the seat's class. `import_legislators` writes them;
+    they tell who was serving when an archived release was issued."""
+
+    senator = models.ForeignKey(Senator, on_delete=models.CASCADE, related_name="terms")
+    start = models.DateField()
+    end = models.DateField()
+    state = models.CharField(max_length=2, choices=State.choices)
+    # Blank for a party the newsroom does not record (an earlier term as a Whig).
+    party = models.CharField(max_length=1, choices=Senator.Party.choices, blank=True)
+    senate_class = models.PositiveSmallIntegerField("class", null=True, blank=True)
+
+    class Meta:
+        ordering = ["senator", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["senator", "start"], name="term_senator_start_uniq"),
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="term_ends_after_start"
+            ),
+        ]
+        indexes = [models.Index(fields=["start", "end"], name="term_dates_idx")]
+
+    def __str__(self):
+        return f"{self.senator.name}, {self.state}, {self.start:%Y}–{self.end:%Y}"
 
 
 class Organization(models.Model):

@@ -3,7 +3,8 @@
 The project publishes every member of Congress as YAML, JSON and a flat CSV
 (`legislators-current.*`, `legislators-historical.*`) and their official accounts in
 `legislators-social-media.*`. Members who served in the Senate at any time are imported,
-with party, state and term end from their latest Senate term; everyone else is skipped.
+with party, state and term end from their latest Senate term, and every Senate term as a
+`Term` (who was serving when); everyone else is skipped.
 
 Choices this module makes, because the data does not decide them:
 - Parties other than Democrat, Republican and Independent (Whigs and Federalists in the
@@ -34,7 +35,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from people.models import Senator
+from people.models import Senator, Term
 
 PARTIES = {
     "Democrat": Senator.Party.DEMOCRAT,
@@ -195,6 +196,17 @@ def senator_fields_from_legislator(*, record, today):
         "term_end": end,
         "in_office": any(s <= today <= e for s, e, _ in spans),
         "_slug": _slug_base(_text(name["first"]), _text(name.get("nickname")), name["last"]),
+        "_terms": [
+            {
+                "start": s,
+                "end": e,
+                "state": _text(t.get("state")).upper(),
+                # An earlier term in a party the newsroom does not record keeps its dates.
+                "party": PARTIES.get(_text(t.get("party")), ""),
+                "senate_class": t.get("class") if isinstance(t.get("class"), int) else None,
+            }
+            for s, e, t in spans
+        ],
     }
 
 
@@ -254,6 +266,7 @@ def senator_upsert(*, fields, taken_slugs):
     """
     fields = dict(fields)
     slug_base = fields.pop("_slug", "")
+    terms = fields.pop("_terms", None)  # the CSV has none: the terms stay as they are
     senator = Senator.objects.filter(bioguide_id=fields["bioguide_id"]).first()
     if senator is None:
         senator = Senator(**fields)
@@ -261,18 +274,40 @@ def senator_upsert(*, fields, taken_slugs):
         outcome = "created"
     else:
         changed = [k for k, v in fields.items() if getattr(senator, k) != v]
-        if not changed:
-            return "unchanged"
+        outcome = "updated" if changed else "unchanged"
         for key in changed:
             setattr(senator, key, fields[key])
-        outcome = "updated"
-    try:
-        senator.full_clean(validate_unique=False)
-    except ValidationError as e:
-        raise RecordError(_validation_message(e)) from e
-    senator.save()
-    taken_slugs.add(senator.slug)
+    if outcome != "unchanged":
+        try:
+            senator.full_clean(validate_unique=False)
+        except ValidationError as e:
+            raise RecordError(_validation_message(e)) from e
+        senator.save()
+        taken_slugs.add(senator.slug)
+    if terms is not None and senator_terms_set(senator=senator, terms=terms):
+        outcome = "updated" if outcome == "unchanged" else outcome
     return outcome
+
+
+def senator_terms_set(*, senator, terms):
+    """Make the senator's Senate terms these (dicts of Term fields); whether any changed.
+
+    Each is validated as the admin would, so a term in no state is an error, not a row."""
+    key = ("start", "end", "state", "party", "senate_class")
+    stored = list(senator.terms.order_by("start"))
+    if [tuple(getattr(t, k) for k in key) for t in stored] == [
+        tuple(t[k] for k in key) for t in sorted(terms, key=lambda t: t["start"])
+    ]:
+        return False
+    new = [Term(senator=senator, **t) for t in terms]
+    for term in new:
+        try:
+            term.full_clean(exclude=["senator"], validate_unique=False)
+        except ValidationError as e:
+            raise RecordError(f"a term from {term.start}: {_validation_message(e)}") from e
+    senator.terms.all().delete()
+    Term.objects.bulk_create(new)
+    return True
 
 
 def senator_social_update(*, entry):

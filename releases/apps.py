@@ -20,6 +20,8 @@ class ReleasesConfig(AppConfig):
             # The list's filters (as many values as they take), its search, its page and
             # position, the sitemap's page: what kept pages are told apart by.
             many = {f.parameter: registry.MOST_VALUES for f in registry.public_filters()}
-            return {**many, "q": 1, "page": 1, "older": 1, "newer": 1, "p": 1}
+            # The index pages' letter, Congress, chamber, state, party and "all".
+            index = {"letter": 1, "congress": 1, "chamber": 1, "state": 1, "party": 1, "all": 1}
+            return {**many, **index, "q": 1, "page": 1, "older": 1, "newer": 1, "p": 1}
 
         caching.page_parameters(parameters_read)

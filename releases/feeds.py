@@ -2,14 +2,15 @@
 
 `/releases/feed/rss/?senator=amy-klobuchar&topic=human-trafficking` holds what
 `/releases/?senator=amy-klobuchar&topic=human-trafficking` lists: the same FilterSet reads
-the same parameters, and a value that names nothing is left out as on the list page.
+the same parameters. A value that names nothing is a 400 that says so (the list page
+leaves it out with a notice, which no feed reader would show).
 """
 
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import QueryDict
+from django.http import HttpResponseBadRequest, QueryDict
 from django.http.request import split_domain_port
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,9 +20,9 @@ from django.utils.html import escape
 from core.eastern import eastern_date
 from releases.browse import registry
 from releases.browse.facets import apply_filters
-from releases.browse.filters import ReleaseFilterSet
+from releases.browse.filters import ReleaseFilterSet, ignored_parameters
 from releases.models import Release
-from releases.seo import absolute, last_modified, site_root, summary
+from releases.seo import absolute, public_updated_at, site_root, summary
 
 FEED_LENGTH = 50
 
@@ -40,16 +41,28 @@ def feed_query(filters):
     return f"?{encoded}" if encoded else ""
 
 
-def describe(filters):
-    """ "Releases from Amy Klobuchar (D-MN) on Human trafficking", in the filters' words."""
-    words = ["Releases"]
+def describe(filters, *, searched=False):
+    """ "Releases from Amy Klobuchar (D-MN) on Human trafficking", in the filters' words.
+
+    `searched`: a search's words lead, as a results page says it: "Results for “trafficking”
+    from Amy Klobuchar (D-MN)".
+    """
+    narrowing, noun = [], "Releases"
     for public_filter in registry.public_filters():
-        values = [str(v) for v in filters.get(public_filter.parameter) or ()]
-        if values:
-            words.append(f"{public_filter.words} {' or '.join(values)}")
-    if filters.get("q"):
-        words.append(f"matching “{filters['q']}”")
-    return " ".join(words)
+        chosen = filters.get(public_filter.parameter) or ()
+        if public_filter.kind == "choice" and chosen:  # "Statements or op-eds from …"
+            plurals = " or ".join(public_filter.option(str(v)).plural for v in chosen)
+            noun = plurals[0] + plurals[1:].lower()
+        elif chosen:
+            values = [public_filter.label_of(v) for v in chosen]
+            narrowing.append(f"{public_filter.words} {' or '.join(values)}")
+    q = filters.get("q")
+    if q and searched:
+        among = [] if noun == "Releases" else [f"among {noun.lower()}"]
+        return " ".join([f"Results for “{q}”", *among, *narrowing])
+    if q:
+        narrowing.append(f"matching “{q}”")
+    return " ".join([noun, *narrowing])
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,36 @@ def feed_links(filters=None):
         atom=reverse("releases:feed-atom") + query,
         query=query,
     )
+
+
+_CONTROL_ESCAPES = {code: f"\\x{code:02x}" for code in range(32)}  # a NUL shown, not sent
+
+
+class BadFeedParameters(Exception):
+    """A feed asked for with a value that names nothing: answered with a 400."""
+
+
+def refuse_unusable_values(filterset):
+    """Refuse a value that names nothing (`?senator=amy-klobucha`), as the API does.
+
+    The list page leaves such a value out and says so on the page; a feed reader shows
+    nobody that notice, and the subscription would quietly hold every release for years.
+    Unknown parameter *names* are still ignored: readers and mailers add their own
+    (utm_source), and a page number means nothing to a feed.
+    """
+    unusable = bool(filterset.form.errors) or any(
+        getattr(field, "unknown", None) for field in filterset.form.fields.values()
+    )
+    if unusable:
+        problems = [
+            message.replace("We ignored ", "Cannot use ", 1).translate(_CONTROL_ESCAPES)
+            for message in ignored_parameters(filterset)
+        ]
+        raise BadFeedParameters(
+            "Bad parameters. " + " ".join(problems)
+            + " The feed takes the filters of /releases/: leave the value out or use one"
+            " the list offers.\n"
+        )  # fmt: skip
 
 
 class RssWithContent(feedgenerator.Rss201rev2Feed):
@@ -126,7 +169,10 @@ class ReleaseFeed(Feed):
     item_guid_is_permalink = False
 
     def __call__(self, request, *args, **kwargs):
-        response = super().__call__(request, *args, **kwargs)
+        try:
+            response = super().__call__(request, *args, **kwargs)
+        except BadFeedParameters as refused:
+            return HttpResponseBadRequest(str(refused), content_type="text/plain; charset=utf-8")
         # The feed writer writes the XML a few bytes at a time; sent as written, each piece
         # is a system call of its own (thousands for 20 full releases).
         response.content = response.content
@@ -134,10 +180,11 @@ class ReleaseFeed(Feed):
 
     def get_object(self, request):
         # Exactly as release_list: the publication rule per request, then the FilterSet;
-        # invalid parameters are left out, never a 500.
+        # a value it cannot use is a 400, never a 500.
         base = Release.objects.published()
         filterset = ReleaseFilterSet(request.GET, queryset=base)
         filterset.is_valid()
+        refuse_unusable_values(filterset)
         host, _ = split_domain_port(request.get_host())
         return FeedRequest(
             filters=filterset.form.cleaned_data,
@@ -205,10 +252,14 @@ class ReleaseFeed(Feed):
         return entry.release.published_at
 
     def item_updateddate(self, entry):
-        return last_modified(entry.release)
+        # What readers were told changed: the publication, or the latest correction (as the
+        # API says), not the day the row was last saved (a 2014 release resaved in 2026).
+        return public_updated_at(entry.release)
 
     def item_categories(self, entry):
-        return [topic.name for topic in entry.release.topics.all()]
+        # The kind of statement first ("Op-ed"), then the topics.
+        release = entry.release
+        return [release.get_type_display(), *(topic.name for topic in release.topics.all())]
 
     def item_author_name(self, entry):
         """ "Amy Klobuchar (D-MN), Heidi Heitkamp (D-ND)", the lead senator first: one name,
@@ -218,7 +269,10 @@ class ReleaseFeed(Feed):
     def item_extra_kwargs(self, entry):
         release, root = entry.release, entry.feed.root
         senators = [
-            (str(issuer.senator), absolute(root, issuer.senator.get_absolute_url()))
+            (
+                f"{issuer.senator.title_on(release.published_at)} {issuer.senator}",
+                absolute(root, issuer.senator.get_absolute_url()),
+            )
             for issuer in release.issuers
         ]
         image = absolute(root, release.lead_image.url) if release.lead_image else ""

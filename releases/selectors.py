@@ -317,6 +317,15 @@ def link_counts(parameter, releases=None):
     return _grouped(model.objects.filter(release_id__in=releases.values("pk")), column)
 
 
+def choice_counts(parameter, releases):
+    """{value: how many of `releases` have it} for a choice filter of the registry (the
+    type): one GROUP BY on the release's own column."""
+    public_filter = registry.get(parameter)
+    by_code = {option.code: option.value for option in public_filter.options()}
+    grouped = _grouped(releases, public_filter.column)
+    return {by_code[code]: n for code, n in grouped.items() if code in by_code}
+
+
 def public_link_counts(parameter):
     """{object id: public releases linked to it}, kept until something changes."""
     return caching.remember(("public-links", parameter), lambda: link_counts(parameter))
@@ -335,6 +344,12 @@ def with_public_counts(objects, parameter):
     for obj in objects:
         obj.release_count = counts.get(obj.pk, 0)
     return objects
+
+
+def having_public_releases(objects, parameter):
+    """`objects` narrowed to those with a public release (by the kept counts: the ids are
+    a list in the query, so no join to releases)."""
+    return objects.filter(pk__in=list(public_link_counts(parameter)))
 
 
 def busiest(objects, parameter, limit):

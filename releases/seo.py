@@ -1,9 +1,11 @@
 """What feeds, search engines and link previews read about a release.
 
-A summary, the time its public page last changed, and its schema.org `NewsArticle`.
+A summary, the time its public page last changed, its schema.org `NewsArticle`, and the
+picture a link to it shows (`share_image`).
 """
 
 import json
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -15,6 +17,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from core.eastern import eastern_iso
+from core.images import rendition_name
+from releases.models import ReleaseType
 
 # The characters that could end a <script> element or open a comment in it, as JSON
 # escapes; json.loads reads them back as the same characters (as Django's json_script).
@@ -30,6 +34,70 @@ def site_root(request):
 def absolute(root, url):
     """`url` on the site at `root`; an address that is already absolute stays as it is."""
     return urljoin(root, url)
+
+
+# The site's own raster pictures (drawn by scripts/share_images.py from the favicon's design):
+# search engines want a raster publisher logo, not an SVG; the card is what a link to a page
+# with no picture of its own shows.
+LOGO = ("img/logo.png", 512, 512)
+SHARE_CARD = ("img/share.png", 1200, 630)
+# Link previews show 1200 pixels at most, and refuse large files (5 to 8 MB): a lead image
+# is shared by its widest rendition up to this, not by the original.
+SHARE_WIDTH = 1600
+
+
+@dataclass(frozen=True)
+class ShareImage:
+    """The picture a link preview shows, with what is known of its size."""
+
+    url: str
+    alt: str
+    width: int | None = None
+    height: int | None = None
+    wide: bool = True  # a landscape picture: Twitter's large card; a portrait is a summary
+
+
+def site_share_image(root):
+    path, width, height = SHARE_CARD
+    return ShareImage(absolute(root, static(path)), settings.NEWSROOM_NAME, width, height)
+
+
+def senator_share_image(senator, root):
+    """A senator's portrait, else the site's card."""
+    if not senator.photo:
+        return site_share_image(root)
+    return ShareImage(
+        absolute(root, senator.photo.url), f"Official portrait of {senator.name}", wide=False
+    )
+
+
+def share_image(release, root):
+    """The release's lead image, else its lead senator's portrait, else the site's card."""
+    if release.lead_image:
+        url = lead_image_at_most(release, SHARE_WIDTH)
+        return ShareImage(absolute(root, url), release.lead_image_alt)
+    lead = release.lead_senator
+    return senator_share_image(lead, root) if lead else site_share_image(root)
+
+
+def lead_image_at_most(release, width):
+    """The address of the widest stored version of the lead image no wider than `width`
+    (the original when it is narrower, or has no renditions)."""
+    image, widths = release.lead_image, release.lead_image_widths or []
+    fitting = [w for w in widths if w <= width]
+    if not fitting or max(fitting) == max(widths):
+        return image.url
+    return image.storage.url(rendition_name(image.name, max(fitting)))
+
+
+def publisher_logo(root):
+    path, width, height = LOGO
+    return {
+        "@type": "ImageObject",
+        "url": absolute(root, static(path)),
+        "width": width,
+        "height": height,
+    }
 
 
 def summary(release, words=40):
@@ -70,13 +138,17 @@ def news_article(release, root):
     topics = list(release.topics.all())
     article = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        # An op-ed is opinion (schema.org's OpinionNewsArticle); the rest report.
+        "@type": "OpinionNewsArticle" if release.type == ReleaseType.OP_ED else "NewsArticle",
+        "genre": release.get_type_display(),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "url": url,
         "headline": release.title,
         "description": summary(release),
         "datePublished": eastern_iso(release.published_at),
-        "dateModified": eastern_iso(last_modified(release)),
+        # As the feeds and the API: the publication or the latest correction, not the last
+        # save (search engines read a resave as news).
+        "dateModified": eastern_iso(public_updated_at(release)),
         "author": [
             {
                 "@type": "Person",
@@ -89,15 +161,14 @@ def news_article(release, root):
             "@type": "Organization",
             "name": settings.NEWSROOM_NAME,
             "url": absolute(root, reverse("home")),
-            "logo": {"@type": "ImageObject", "url": absolute(root, static("img/favicon.svg"))},
+            "logo": publisher_logo(root),
         },
         "isAccessibleForFree": True,
         "inLanguage": "en-US",
     }
     if release.dateline:
         article["dateline"] = release.dateline
-    if release.lead_image:
-        article["image"] = [absolute(root, release.lead_image.url)]
+    article["image"] = [share_image(release, root).url]
     if topics:
         article["keywords"] = [topic.name for topic in topics]
         article["about"] = [

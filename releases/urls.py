@@ -44,7 +44,8 @@ urlpatterns = [
     path("topics/<slug:slug>/", subjects.TopicDetailView.as_view(), name="topic"),
     path("legislation/", subjects.legislation_list, name="legislation-list"),
     path(
-        "legislation/<slug:bill_id>/",
+        # Any way of writing a bill's ID (S.1733-113, 113-s-1733); the view redirects.
+        "legislation/<str:bill_id>/",
         subjects.LegislationDetailView.as_view(),
         name="legislation",
     ),

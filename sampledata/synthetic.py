@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 from modelsearch.backends import get_search_backend
 
+from advisories.models import Event
 from core import caching
 from people.models import Organization, Senator
 from releases.models import Legislation, Quote, Release, ReleaseSenator, Topic
@@ -105,6 +106,12 @@ def _write_batch(plans):
         bills += [Bills(release_id=rid, legislation_id=b) for b in plan.bills]
         organizations += [Organizations(release_id=rid, organization_id=o)
                           for o in plan.organizations]  # fmt: skip
+    events = []
+    for plan, release in zip(plans, releases, strict=True):
+        if plan.event is not None:
+            plan.event.release_id = release.pk
+            events.append(plan.event)
+    Event.objects.bulk_create(events)
     ReleaseSenator.objects.bulk_create(issuers)
     Quote.objects.bulk_create(quotes)
     Topics.objects.bulk_create(topics)

@@ -15,10 +15,12 @@ from datetime import time as clock
 from django.utils import timezone
 from django.utils.text import slugify
 
+from advisories.models import Event
 from core.eastern import EASTERN
 from people.models import Organization, Senator
 from people.states import State
-from releases.models import Legislation, Quote, Release, Topic
+from releases.models import Legislation, Quote, Release, ReleaseType, Topic
+from releases.models.subjects import title_key
 from sampledata import synthetic_words as words
 from sampledata.synthetic_text import BILL_KINDS, KINDS, SyntheticWriter, join_names, title_case
 
@@ -53,6 +55,18 @@ ORG_KINDS = [("nonprofit", 55), ("government_agency", 15), ("company", 15),
              ("international_body", 5), ("other", 10)]  # fmt: skip
 MAX_TOPICS = sum(len(a["topics"]) for a in words.AREAS) * (1 + len(words.TOPIC_QUALIFIERS))
 MAX_SENATORS = 2000
+# The kinds of statement, about as a sample of recent Senate releases mixes them.
+TYPE_SHARES = [
+    (ReleaseType.PRESS_RELEASE, 66), (ReleaseType.STATEMENT, 12), (ReleaseType.LETTER, 11),
+    (ReleaseType.FLOOR_REMARKS, 5), (ReleaseType.OP_ED, 3), (ReleaseType.MEDIA_ADVISORY, 3),
+]  # fmt: skip
+OUTLETS = ["Star Tribune", "The Hill", "USA Today", "Roll Call", "The Des Moines Register",
+           "The Boston Globe", "Houston Chronicle", "The Washington Post"]  # fmt: skip
+EVENT_PLACES = [
+    "Senate Radio-TV Gallery, S-325, U.S. Capitol", "Ohio Clock Corridor, U.S. Capitol",
+    "Senate Swamp, U.S. Capitol grounds", "Dirksen Senate Office Building, Room 562",
+    "Hart Senate Office Building, Room 216", "Russell Senate Office Building, SR-253",
+]  # fmt: skip
 
 
 def congress_of(day):
@@ -80,6 +94,7 @@ class Plan:
     topics: list = field(default_factory=list)
     bills: list = field(default_factory=list)
     organizations: list = field(default_factory=list)
+    event: object = None  # a media advisory's Event, without its release
 
 
 class NewsroomGenerator:
@@ -91,6 +106,9 @@ class NewsroomGenerator:
         self.now = now
         self.start = now - timedelta(days=round(365.25 * YEARS))
         self.writer = SyntheticWriter(self.rng, seed)
+        # Types and events come from a source of their own, so adding them left every other
+        # row of a seed as it was.
+        self.type_rng = random.Random(f"{seed}-types")
 
     def _weighted(self, pairs):
         return self.rng.choices([p[0] for p in pairs], weights=[p[1] for p in pairs])[0]
@@ -245,6 +263,7 @@ class NewsroomGenerator:
             bills.append(Legislation(
                 bill_type=bill_type, number=number, congress=congress,
                 bill_id=f"{bill_type}{number}-{congress}", short_title=short_title,
+                title_key=title_key(short_title),  # what save() sets; bulk_create skips it
                 official_title=official, sponsor=rng.choice(self.senators),
                 status=self._weighted(BILL_STATUSES), introduced_on=introduced_on,
                 summary=f"Would {goal}. {SYNTHETIC_NOTE}",
@@ -381,6 +400,7 @@ class NewsroomGenerator:
             body=body, body_html=body_html, status=status, published_at=published_at,
             import_key=SYNTHETIC_KEY,
         )  # fmt: skip
+        self._type(release, moment)
         plan = Plan(
             release=release, topics=topics, bills=[b.pk for b in bills],
             organizations=[o.pk for o in organizations],
@@ -400,7 +420,47 @@ class NewsroomGenerator:
                 text=self.writer.speaker_quote(area=area, lead=lead.last_name, goal=goal),
                 order=order,
             ))  # fmt: skip
+        if release.type == ReleaseType.MEDIA_ADVISORY:
+            plan.event = self._event(moment)
         return plan
+
+    def _type(self, release, moment):
+        rng = self.type_rng
+        release.type = rng.choices([t for t, _ in TYPE_SHARES], [w for _, w in TYPE_SHARES])[0]
+        recent = moment > self.now - timedelta(days=21)
+        if recent and rng.random() < 0.3:  # the coming weeks' events, for /advisories/
+            release.type = ReleaseType.MEDIA_ADVISORY
+        if release.type == ReleaseType.OP_ED:
+            release.outlet = rng.choice(OUTLETS)
+            release.outlet_url = f"https://news.example/opinion/{release.slug[:80]}/"
+        elif release.type == ReleaseType.FLOOR_REMARKS:
+            day = timezone.localtime(moment, EASTERN)
+            volume = day.year - 1854  # the Record's volume: 160 in 2014
+            release.congressional_record = (
+                f"{volume} Cong. Rec. S{rng.randint(100, 8999)} (daily ed. "
+                f"{day:%B} {day.day}, {day.year})"
+            )
+        elif release.type == ReleaseType.MEDIA_ADVISORY:
+            release.title = f"Media advisory: {release.title}"
+            release.dateline = "Washington, DC" if rng.random() < 0.8 else release.dateline
+
+    def _event(self, moment):
+        rng = self.type_rng
+        announced = moment
+        if announced > self.now - timedelta(days=21):
+            announced = self.now  # the coming fortnight's calendar, as an office keeps it
+        day = timezone.localtime(announced, EASTERN).date() + timedelta(days=rng.randint(0, 14))
+        start = datetime.combine(day, clock(rng.choice([9, 10, 11, 13, 14, 15, 16]),
+                                            rng.choice([0, 15, 30])), tzinfo=EASTERN)  # fmt: skip
+        cancelled = rng.random() < 0.04
+        return Event(
+            kind=rng.choice([k for k, _ in Event.Kind.choices]),
+            starts_at=start.astimezone(UTC),
+            ends_at=(start + timedelta(minutes=rng.choice([30, 45, 60, 90]))).astimezone(UTC),
+            location=rng.choice(EVENT_PLACES),
+            cancelled=cancelled,
+            update_note="Cancelled: votes were called." if cancelled else "",
+        )
 
 
 ORG_DESCRIPTIONS = {

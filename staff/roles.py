@@ -43,6 +43,9 @@ ASSISTANT_PERMISSIONS = [
     *_model_perms("releases", "quote", WRITE_ROWS),
     *_model_perms("releases", "releasesenator", WRITE_ROWS),
     *_model_perms("releases", "previewlink", WRITE),
+    # What the release form carries: a media advisory's event, its PDFs (as a quote is kept).
+    *_model_perms("advisories", "event", WRITE_ROWS),
+    *_model_perms("documents", "document", WRITE_ROWS),
     # What the release form's autocompletes look up. Topics are curated, so adding one is
     # left to newsroom admins, as are bills and organizations.
     *_model_perms("releases", "topic", VIEW),
@@ -74,7 +77,7 @@ SECRETARY_PERMISSIONS = [
 
 # Newsroom admins get every permission of these apps (edit_all_offices included, and
 # people.OfficeMembership: they put staff in offices), whatever models the apps gain later.
-ADMIN_APPS = ["people", "releases", "distribution"]
+ADMIN_APPS = ["people", "releases", "advisories", "documents", "distribution"]
 ADMIN_PERMISSIONS = [
     *_model_perms("auth", "user", ["view", "add", "change", "delete"]),
     *_model_perms("auth", "group", ["view", "add", "change", "delete"]),

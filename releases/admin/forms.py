@@ -14,6 +14,7 @@ from markdownx.widgets import MarkdownxWidget
 from core.eastern import EASTERN, eastern
 from core.images import SafeImageField
 from releases.admin.signoffs import Unsettled
+from releases.bill_titles import release_bills_named
 from releases.checks import ReleaseText, release_checks
 from releases.citations import release_citations
 from releases.models import Legislation, Release, ReleaseSenator
@@ -136,14 +137,23 @@ class IssuingSenatorForm(forms.ModelForm):
             self._update_errors(e)
 
 
+class BillChoiceField(forms.ModelMultipleChoiceField):
+    """Bills by citation, title and sponsor: what tells apart bills of one name."""
+
+    def label_from_instance(self, bill):
+        sponsor = f", sponsored by {bill.sponsor}" if bill.sponsor else ""
+        return f"{bill}: {bill.title}{sponsor}" if bill.title else f"{bill}{sponsor}"
+
+
 class ReleaseAdminForm(forms.ModelForm):
-    cited_bills = forms.ModelMultipleChoiceField(
+    cited_bills = BillChoiceField(
         queryset=Legislation.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Bills cited in the text",
-        help_text="Bills the title, highlights or body cite (“S. 1733”, “H.R. 3610”) that are "
-        "not linked yet. Tick to link them. Found when the release is saved.",
+        help_text="Bills the title, highlights or body cite (“S. 1733”, “H.R. 3610”) or name "
+        "(“the Stop Exploitation Through Trafficking Act”) that are not linked yet. Tick to "
+        "link them. Found when the release is saved.",
     )
     # The release's last-change time when this form was opened. Two staff editing the same
     # release: the second save is refused instead of silently overwriting the first.
@@ -162,9 +172,10 @@ class ReleaseAdminForm(forms.ModelForm):
     class Meta:
         model = Release
         fields = [
-            "title", "slug", "highlights", "dateline", "body", "status", "published_at",
-            "topics", "legislation", "organizations", "lead_image", "lead_image_alt",
-            "lead_image_caption",
+            "title", "type", "outlet", "outlet_url", "congressional_record",
+            "congressional_record_url", "slug", "highlights", "dateline", "body", "status",
+            "published_at", "topics", "legislation", "organizations", "lead_image",
+            "lead_image_alt", "lead_image_caption",
         ]  # fmt: skip
         field_classes = {"lead_image": SafeImageField}  # JPEG, PNG, WebP only, re-encoded
         # Staff pick the time in Eastern Time (settings.TIME_ZONE); the label names the zone.
@@ -178,6 +189,9 @@ class ReleaseAdminForm(forms.ModelForm):
             "published_at": forms.SplitHiddenDateTimeWidget,
         }
 
+    def clean_type(self):
+        return self.cleaned_data.get("type") or self.instance.type
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.action = posted_action(self.data) if self.is_bound else None
@@ -187,6 +201,10 @@ class ReleaseAdminForm(forms.ModelForm):
             self.fields["opened_version"].initial = self.instance.updated_at.isoformat()
         if self.instance.is_embargoed():
             self.fields["schedule_at"].initial = self.instance.published_at
+        if "type" in self.fields:
+            # A form posted without the type (a script, a page opened before it existed)
+            # keeps the release's type rather than failing the save.
+            self.fields["type"].required = False
         if "lead_image" in self.fields:
             # Django sets a file input under a <legend>, which names the group, not the input.
             self.fields["lead_image"].widget.attrs.setdefault("aria-label", "Lead image file")
@@ -198,7 +216,25 @@ class ReleaseAdminForm(forms.ModelForm):
         self._citations = citations = release_citations(self.instance)
         self._linked = linked = set(self.instance.legislation.values_list("pk", flat=True))
         offered = [c.bill.pk for c in citations if c.bill and c.bill.pk not in linked]
-        self.fields["cited_bills"].queryset = Legislation.objects.filter(pk__in=offered)
+        # Named by title: the bill the issuers sponsor, or every bill of a shared name for
+        # staff to choose from (releases/bill_titles.py), unless one of them is linked.
+        unsettled = []
+        for match in release_bills_named(
+            self.instance, cited_ids={c.bill.pk for c in citations if c.bill}
+        ):
+            if match.bill is not None:
+                offered.append(match.bill.pk)
+            elif not linked & {b.pk for b in match.bills}:
+                offered += [b.pk for b in match.bills]
+                unsettled.append(f"“{match.name}” is {match.bills_text()}")
+        offered = [pk for pk in offered if pk not in linked]
+        self.fields["cited_bills"].queryset = Legislation.objects.filter(
+            pk__in=offered
+        ).select_related("sponsor")
+        if unsettled:
+            self.fields["cited_bills"].help_text += (
+                " " + "; ".join(unsettled) + ": tick the one the release means."
+            )
         missing = [c.text for c in citations if c.bill is None]
         if missing:
             self.fields["cited_bills"].help_text += (

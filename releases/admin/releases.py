@@ -81,7 +81,7 @@ class ReleaseAdmin(
     list_display = ["title", "issued_by", "status_display", "published_eastern", "updated"]
     # The list's order, search and the searchable filters' choices: releases/admin/changelist.py.
     list_filter = [
-        PublicationStateFilter, ReviewListFilter, SignOffListFilter,
+        PublicationStateFilter, "type", ReviewListFilter, SignOffListFilter,
         ("senators", SenatorChoiceFilter), ("topics", TopicChoiceFilter),
         ("legislation", BillChoiceFilter), YearFilter, MonthFilter,
     ]  # fmt: skip
@@ -105,7 +105,14 @@ class ReleaseAdmin(
     # fieldsets (`inlines_after`, templates/admin/releases/release/change_form.html); the
     # status and time are the publishing panel's (releases/admin/publishing.py).
     fieldsets = [
-        (None, {"fields": ["title"]}),
+        (None, {"fields": ["title", "type"]}),
+        ("Where it ran", {
+            "fields": [("outlet", "outlet_url"), ("congressional_record",
+                                                  "congressional_record_url")],
+            "description": "Op-eds: the outlet and the piece's address there. Floor remarks: "
+                           "the Congressional Record citation and link.",
+            "classes": ["type-details"],
+        }),
         ("Dateline and text", {"fields": ["dateline", "highlights", "body", "opened_version"]}),
         ("Topics, bills and organizations", {
             "fields": ["topics", "legislation", "cited_bills", "organizations"],
@@ -116,7 +123,7 @@ class ReleaseAdmin(
                      "classes": ["collapse"]}),
         ("Publication", {"fields": ["status", "published_at"]}),
     ]  # fmt: skip
-    inlines_after = {ReleaseSenator: 0, Quote: 1, PreviewLink: 4, Correction: 4}
+    inlines_after = {ReleaseSenator: 0, Quote: 2, PreviewLink: 5, Correction: 5}
 
     def get_queryset(self, request):
         return (

@@ -10,6 +10,7 @@ At 100,000 releases the counts must stay quick, so:
 - with no filter at all, a count over the public releases is every link's count minus the
   links of the few releases not public (drafts and embargoes), which needs no join
   (releases/selectors.py);
+- a choice filter (the type) is counted by one GROUP BY on its indexed column;
 - years are counted by ranges of publication time the index serves, not by extracting each
   row's year;
 - a facet lists its FACET_LIMIT busiest choices (and any chosen one), not 2,000 bills;
@@ -26,7 +27,7 @@ from core import caching
 from core.eastern import eastern_date
 from releases.browse import registry
 from releases.models import year_span
-from releases.selectors import link_counts
+from releases.selectors import choice_counts, link_counts
 
 FACET_LIMIT = 24  # choices a facet lists, busiest first; chosen ones are always added
 
@@ -133,6 +134,11 @@ def facet_rows(public_filter, filterset, base, archive):
         if public_filter.kind == "year":
             counts = dict(year_counts(releases))
             return [(str(y), str(y), n) for y, n in counts.items()], counts
+        if public_filter.kind == "choice":
+            counts = choice_counts(name, releases)
+            options = public_filter.options()
+            rows = [(o.value, o.label, counts[o.value]) for o in options if counts.get(o.value)]
+            return rows, counts
         counts = link_counts(name) if unfiltered else link_counts(name, releases)
         return linked_choices(public_filter, counts), counts
 
@@ -146,8 +152,8 @@ def result_key(filterset, archive):
 
 def _chosen_label(public_filter, chosen):
     """A chosen value's label, as the facet's rows write it."""
-    if public_filter.kind == "year":
-        return str(chosen)
+    if public_filter.kind != "link":
+        return public_filter.label_of(chosen)
     return public_filter.choice_label(chosen)
 
 

@@ -50,6 +50,21 @@ def filter_for(public_filter, *, release_path=""):
     """The django-filter Filter for one registry entry. `release_path` reaches the release
     from the filtered model ("release" for quotes)."""
     pk_in = f"{release_path}__in" if release_path else "pk__in"
+    if public_filter.kind == "choice":
+        lookup = (
+            f"{release_path}__{public_filter.column}__in"
+            if release_path
+            else (f"{public_filter.column}__in")
+        )
+
+        def by_choice(queryset, name, value):
+            if not value:
+                return queryset
+            return queryset.filter(**{lookup: [public_filter.option(v).code for v in value]})
+
+        return django_filters.MultipleChoiceFilter(
+            method=by_choice, choices=[(o.value, o.label) for o in public_filter.options()]
+        )
     if public_filter.kind == "year":
 
         def by_year(queryset, name, value):

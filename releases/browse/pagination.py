@@ -92,8 +92,11 @@ class ListPage:
     """One page of a list, whichever way it was reached; what the templates use."""
 
     def __init__(self, object_list, paginator, *, number=None, newer_url="", older_url="",
-                 where=""):  # fmt: skip
+                 where="", relevance=False):  # fmt: skip
         self.object_list = object_list
+        # Results best match first: the links say "Next" and "Previous", as nothing on the
+        # next page is older than this one's.
+        self.relevance = relevance
         self.paginator = paginator
         self.number = number  # None on a page reached by position
         self.newer_url = newer_url
@@ -116,11 +119,13 @@ class ListPage:
         return self.has_previous() or self.has_next()
 
 
-def paginate(request, queryset, per_page=None, *, keyset=False, count_key=None):
+def paginate(request, queryset, per_page=None, *, keyset=False, count_key=None,
+             relevance=False):  # fmt: skip
     """A page of `queryset`; a garbage or out-of-range ?page= or cursor gives the nearest page.
 
     `keyset=True` for lists ordered newest first (-published_at, -id): "Older →" and
     "← Newer" then move by position. `count_key` names the list's total for keeping.
+    `relevance=True` for results best match first: their links read "Next" and "Previous".
     """
     per_page = per_page or settings.RELEASES_PER_PAGE
     paginator = CountedPaginator(queryset, per_page, count_key=count_key)
@@ -146,7 +151,7 @@ def paginate(request, queryset, per_page=None, *, keyset=False, count_key=None):
         )
     where = f"Page {page.number} of {paginator.num_pages:,}"
     return ListPage(objects, paginator, number=page.number, newer_url=newer, older_url=older,
-                    where=where)  # fmt: skip
+                    where=where, relevance=relevance)  # fmt: skip
 
 
 def _by_position(query, queryset, paginator, direction, position):

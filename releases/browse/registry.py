@@ -7,14 +7,17 @@ their counts (browse/facets.py, releases/selectors.py), the chips and export lin
 titles (releases/feeds.py), the subject pages (views/subjects.py), and the API's filters,
 errors and schema (api/). Adding a filter is one `register()` call.
 
-Two kinds:
+Three kinds:
 - a *link* filter names objects linked to releases through a table with a `release_id`
   column (a release's senators, topics, bills, organizations): `?senator=<slug>`, repeated
   for any of several (OR);
+- a *choice* filter names values of a field of the release itself, by slug
+  (`?type=op-ed`), each with a number that field and the alerts' terms store;
 - the *year* filter: published in a year, Eastern time.
 """
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.contrib.humanize.templatetags.humanize import ordinal
 
@@ -22,6 +25,15 @@ YEARS = range(1789, 2101)  # any plausible year; others are reported and ignored
 # Values one parameter takes (repeated for OR); the rest are left out, with a notice. A list
 # page repeats the query string in every link, so its size grows with the square of it.
 MOST_VALUES = 20
+
+
+class Option(NamedTuple):
+    """One value of a choice filter."""
+
+    value: str  # in the address: "op-ed"
+    label: str  # in a facet: "Op-ed"
+    code: int  # stored in the release's field and in alerts' terms
+    plural: str  # heading a list: "Op-eds from Amy Klobuchar"
 
 
 @dataclass(frozen=True)
@@ -33,13 +45,17 @@ class PublicFilter:
     noun: str  # in notices: "no such senator", "We ignored bill “x”"
     plural: str  # "All senators": the link to the index of every choice
     words: str  # before the chosen values in a title: "Releases from Amy Klobuchar (D-MN)"
-    kind: str = "link"  # "link" or "year"
+    kind: str = "link"  # "link", "choice" or "year"
     # Link filters: the model, the field a value names it by, and the table linking it to
     # releases (a model with a `release_id` column) with its column for the object.
     model: type | None = None
     identifier: str = "slug"
     link_model: type | None = None
     link_column: str = ""
+    # Choice filters: the release field holding the value, and a callable giving the
+    # Options (called when read, so the choices live with the model that defines them).
+    column: str = ""
+    options: object = None
     # How a choice is listed: its label in a facet and its place among equals.
     choice_label: object = str
     sort_key: object = None
@@ -52,12 +68,24 @@ class PublicFilter:
     api_also_by: tuple = field(default=())
 
     def value_of(self, chosen):
-        """How a chosen value is written in an address: a slug, a bill id, a year."""
-        return str(chosen) if self.kind == "year" else str(getattr(chosen, self.identifier))
+        """How a chosen value is written in an address: a slug, a bill id, a year, a type."""
+        return str(getattr(chosen, self.identifier)) if self.kind == "link" else str(chosen)
 
     def count_key(self, chosen):
         """The key of a chosen value in a {key: count} map of this filter's counts."""
-        return int(chosen) if self.kind == "year" else chosen.pk
+        if self.kind == "link":
+            return chosen.pk
+        return int(chosen) if self.kind == "year" else str(chosen)
+
+    def option(self, value):
+        """A choice filter's Option for a value in an address (KeyError if none)."""
+        return {option.value: option for option in self.options()}[value]
+
+    def label_of(self, chosen):
+        """A chosen value as a reader sees it: "Amy Klobuchar (D-MN)", "2014", "Op-ed"."""
+        if self.kind == "choice":
+            return self.option(str(chosen)).label
+        return str(chosen)
 
 
 _registry = {}
@@ -94,10 +122,18 @@ def _bill_label(bill):
     return f"{bill.citation} ({ordinal(bill.congress)})"
 
 
+def _release_types():
+    from releases.models import ReleaseType
+
+    return [Option(t.slug, t.label, t.value, t.plural) for t in ReleaseType]
+
+
 def register_defaults():
     """The newsroom's own filters (called once, when the releases app is ready)."""
     from people.models import Organization, Senator
     from releases.models import Legislation, Release, ReleaseSenator, Topic
+
+    types = ", ".join(option.value for option in _release_types())
 
     register(PublicFilter(
         parameter="senator", label="Senator", noun="senator", plural="senators", words="from",
@@ -106,6 +142,12 @@ def register_defaults():
         api_description="A senator's slug or Bioguide ID (`K000367`).",
         api_example="amy-klobuchar", api_not_found="No senator has this slug or Bioguide ID.",
         api_also_by=("bioguide_id", r"^[A-Z][0-9]{6}\Z"),
+    ))  # fmt: skip
+    register(PublicFilter(
+        parameter="type", label="Type", noun="type", plural="types", words="of type",
+        kind="choice", column="type", options=_release_types,
+        api_description=f"The kind of statement: {types}.", api_example="statement",
+        api_not_found=f"Not a type of release: give one of {types}.",
     ))  # fmt: skip
     register(PublicFilter(
         parameter="topic", label="Topic", noun="topic", plural="topics", words="on",

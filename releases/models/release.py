@@ -1,6 +1,7 @@
 """A release, who issues it, and the publication rule."""
 
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 from modelsearch import index
@@ -143,8 +146,12 @@ class ReleaseQuerySet(models.QuerySet):
         latest = Correction.objects.filter(release=models.OuterRef("pk")).order_by("-noted_at")
         return self.annotate(last_correction_at=models.Subquery(latest.values("noted_at")[:1]))
 
-    def for_display(self):
-        """All a release page or API record shows: one query per relation."""
+    def for_display(self, *, document_text=True):
+        """All a release page or API record shows: one query per relation. Without
+        `document_text` the PDFs' extracted text (up to a megabyte each) stays in the
+        database: an API page lists documents, the release page shows their text."""
+        documents = self.model._meta.get_field("documents").related_model  # documents/
+        kept = documents.objects.all() if document_text else documents.objects.defer("text")
         return (
             self.for_listing()
             .with_quotes()
@@ -155,6 +162,7 @@ class ReleaseQuerySet(models.QuerySet):
                 ),
                 "organizations",
                 "corrections",  # oldest first (Correction.Meta.ordering)
+                models.Prefetch("documents", queryset=kept),  # its PDFs, in order
             )
         )
 
@@ -166,14 +174,67 @@ def public_release_count(relation="releases"):
     )
 
 
+class ReleaseType(models.IntegerChoices):
+    """What kind of statement a release is. Stored as a small number (alerts keep a filter's
+    values as numbers); addressed by its slug (`?type=op-ed`) everywhere the public sees it."""
+
+    PRESS_RELEASE = 1, "Press release"
+    STATEMENT = 2, "Statement"
+    OP_ED = 3, "Op-ed"
+    LETTER = 4, "Letter"
+    FLOOR_REMARKS = 5, "Floor remarks"
+    MEDIA_ADVISORY = 6, "Media advisory"
+
+    @property
+    def slug(self):
+        return slugify(self.label)
+
+    @property
+    def plural(self):
+        """ "Statements": a list's heading names what it holds."""
+        return {"Floor remarks": "Floor remarks", "Media advisory": "Media advisories"}.get(
+            self.label, f"{self.label}s"
+        )
+
+    @classmethod
+    def by_slug(cls, slug):
+        """The type a slug names, or None."""
+        return next((member for member in cls if member.slug == slug), None)
+
+
 class Release(index.Indexed, models.Model):
     """A press release issued by one or more senators."""
+
+    Type = ReleaseType
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
     title = models.CharField(max_length=300)
+    type = models.PositiveSmallIntegerField(
+        choices=ReleaseType.choices, default=ReleaseType.PRESS_RELEASE,
+        help_text="An op-ed names where it ran; floor remarks their Congressional Record "
+        "citation; a letter carries its document; a media advisory its event.",
+    )  # fmt: skip
+    # An op-ed: where it ran, and the address there (the page's canonical link).
+    outlet = models.CharField(
+        "outlet", max_length=200, blank=True,
+        help_text="Op-eds: the publication, e.g. “Star Tribune”.",
+    )  # fmt: skip
+    outlet_url = models.URLField(
+        "where it ran", max_length=500, blank=True,
+        help_text="Op-eds: the address of the piece at the outlet (the page's canonical link).",
+    )  # fmt: skip
+    # Floor remarks: where the Congressional Record prints them.
+    congressional_record = models.CharField(
+        "Congressional Record citation", max_length=200, blank=True,
+        help_text="Floor remarks: e.g. “160 Cong. Rec. S3181 (daily ed. May 21, 2014)”.",
+    )  # fmt: skip
+    congressional_record_url = models.URLField(
+        "Congressional Record link", max_length=500, blank=True,
+        help_text="Floor remarks: the page on congress.gov or govinfo.gov.",
+    )  # fmt: skip
     slug = models.SlugField(
         max_length=200,
         unique=True,
@@ -230,6 +291,9 @@ class Release(index.Indexed, models.Model):
     # Set by `import_releases` and the admin's paste view: a hash of where the text came from,
     # so importing the same file again updates its draft instead of adding another.
     import_key = models.CharField(max_length=64, blank=True, db_index=True)
+    # Where an archived release was first published (a senator's own site): shown as
+    # "Originally published at", kept when the site is gone.
+    source_url = models.URLField("originally published at", max_length=1000, blank=True)
 
     objects = ReleaseQuerySet.as_manager()
     # Every change, with who and when (django-simple-history); the admin shows the versions,
@@ -258,8 +322,11 @@ class Release(index.Indexed, models.Model):
             index.SearchField("citation_forms"),
         ]),
         index.RelatedFields("quotes", [index.SearchField("text")]),
+        # The words of its PDFs (documents/: a document saved or deleted reindexes it).
+        index.RelatedFields("documents", [index.SearchField("search_text")]),
         index.FilterField("status"),
         index.FilterField("published_at"),
+        index.FilterField("type"),
     ]  # fmt: skip
     # releases/signals.py reindexes a release itself, so that an import or the admin, which
     # write a release and then its senators, quotes and links, can do it once at the end.
@@ -273,6 +340,8 @@ class Release(index.Indexed, models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="release_status_pub_idx"),
+            # ?type=statement, newest first; and the type facet's counts.
+            models.Index(fields=["type", "-published_at"], name="release_type_pub_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -311,6 +380,12 @@ class Release(index.Indexed, models.Model):
             and self.published_at > timezone.now()
         )
 
+    @property
+    def source_domain(self):
+        """The site `source_url` is on, as a reader knows it: "klobuchar.senate.gov"."""
+        host = urlsplit(self.source_url).hostname or ""
+        return host.removeprefix("www.")
+
     def is_draft(self):
         return self.status == self.Status.DRAFT
 
@@ -325,6 +400,18 @@ class Release(index.Indexed, models.Model):
         return head + sep if sep else self.body_html
 
     @property
+    def body_lead_with_dateline_html(self):
+        """The first paragraph led by the dateline, as releases run: "MINNEAPOLIS, MN — U.S.
+        Senators…" (a body that opens with no paragraph keeps the dateline on its own)."""
+        lead = self.body_lead_html
+        if not self.dateline:
+            return mark_safe(lead)  # noqa: S308 (sanitized body)
+        dateline = format_html('<strong class="dateline">{}</strong> —', self.dateline.upper())
+        if lead.startswith("<p>"):
+            return mark_safe(f"<p>{dateline} {lead.removeprefix('<p>')}")  # noqa: S308 (sanitized body)
+        return mark_safe(f"<p>{dateline}</p>{lead}")  # noqa: S308
+
+    @property
     def body_rest_html(self):
         _, sep, tail = self.body_html.partition("</p>")
         return tail if sep else ""
@@ -333,8 +420,34 @@ class Release(index.Indexed, models.Model):
     def lead_image_srcset(self):
         return image_srcset(self.lead_image, self.lead_image_widths)
 
+    @property
+    def lead_senator(self):
+        """The lead senator, else the first to issue it, else None; from the `issuers`
+        that for_listing() loads when there are, without a query."""
+        issuers = getattr(self, "issuers", None)
+        if issuers is None:
+            issuers = list(self.releasesenator_set.select_related("senator"))
+        lead = next((i for i in issuers if i.role == ReleaseSenator.Role.LEAD), None)
+        lead = lead or next(iter(issuers), None)
+        return lead.senator if lead else None
+
     def derive_slug(self):
         return slugify(self.title)[:200].strip("-")
+
+    def clean(self):
+        super().clean()
+        if self.type == ReleaseType.OP_ED and not self.outlet.strip():
+            raise ValidationError({"outlet": "An op-ed names the outlet it ran in."})
+
+    @property
+    def type_slug(self):
+        return ReleaseType(self.type).slug
+
+    @property
+    def canonical_url(self):
+        """Where the piece first ran, when that is elsewhere (an op-ed at its outlet): the
+        page's canonical link; otherwise None (the page is its own)."""
+        return self.outlet_url if self.type == ReleaseType.OP_ED and self.outlet_url else None
 
     def validate_unique(self, exclude=None):
         super().validate_unique(exclude=exclude)

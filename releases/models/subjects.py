@@ -1,11 +1,33 @@
 """What releases are about: curated topics and federal bills."""
 
+import re
+import unicodedata
+
 from django.contrib.humanize.templatetags.humanize import ordinal
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 
 from people.models import Senator
+
+NOT_A_WORD_RE = re.compile(r"[^a-z0-9]+")
+# "... Act of 2013", "... Appropriations Act, 2020": the year a title may go without.
+TITLE_YEAR_RE = re.compile(r"(?: of)? (?:1[7-9]|2[0-9])[0-9]{2}$")
+
+
+def title_words(text):
+    """Text as titles are compared: lower case, no accents, apostrophes or punctuation."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode()
+    text = re.sub(r"['\u2019]", "", text.lower())
+    return NOT_A_WORD_RE.sub(" ", text).strip()
+
+
+def title_key(title):
+    """A short title as it is compared: its title_words(), without a leading "The" or a
+    closing year. "The Stop Exploitation Through Trafficking Act of 2013" and "stop
+    exploitation through trafficking act" are both "stop exploitation through trafficking
+    act"."""
+    return TITLE_YEAR_RE.sub("", title_words(title)).removeprefix("the ")
 
 
 class Topic(models.Model):
@@ -66,6 +88,8 @@ class Legislation(models.Model):
     )
     official_title = models.TextField(blank=True)
     short_title = models.CharField(max_length=300, blank=True)
+    # The short title as releases are matched against it (title_key(); releases/bill_titles.py).
+    title_key = models.CharField(max_length=300, blank=True, editable=False)
     sponsor = models.ForeignKey(
         Senator, null=True, blank=True, on_delete=models.SET_NULL, related_name="sponsored_bills"
     )
@@ -80,6 +104,8 @@ class Legislation(models.Model):
         # The lists' order (/legislation/, the API's cursor), newest Congress first.
         indexes = [
             models.Index(fields=["-congress", "bill_type", "number"], name="legislation_order_idx"),
+            # A release's named titles, looked up in the Congresses of its date.
+            models.Index(fields=["title_key", "congress"], name="legislation_title_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -121,4 +147,5 @@ class Legislation(models.Model):
 
     def save(self, *args, **kwargs):
         self.bill_id = f"{self.bill_type}{self.number}-{self.congress}"
+        self.title_key = title_key(self.short_title)
         super().save(*args, **kwargs)

@@ -13,7 +13,6 @@ register = template.Library()
 def release_meta(context, release):
     """OpenGraph, Twitter card and schema.org JSON-LD for a release page's <head>."""
     root = seo.site_root(context["request"])
-    image = seo.absolute(root, release.lead_image.url) if release.lead_image else ""
     return {
         "release": release,
         "site_name": settings.NEWSROOM_NAME,
@@ -24,6 +23,22 @@ def release_meta(context, release):
         "senator_urls": [
             seo.absolute(root, issuer.senator.get_absolute_url()) for issuer in release.issuers
         ],
-        "image": image,
+        "image": seo.share_image(release, root),
         "json_ld": seo.json_ld_script(seo.news_article(release, root)),
+    }
+
+
+@register.inclusion_tag("includes/share_meta.html", takes_context=True)
+def share_meta(context, senator=None):
+    """OpenGraph and Twitter card tags for a page other than a release: a senator's page
+    shows their portrait, every other page the site's card."""
+    request = context.get("request")
+    if request is None:  # a page rendered outside a request (a server error) has no address
+        return {}
+    root = seo.site_root(request)
+    return {
+        "site_name": settings.NEWSROOM_NAME,
+        "url": seo.absolute(root, request.path),
+        "senator": senator,
+        "image": seo.senator_share_image(senator, root) if senator else seo.site_share_image(root),
     }

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from releases.feeds import feed_links
 from releases.models import FormerSlug, Release
 from releases.selectors import related_releases
 
@@ -25,5 +26,13 @@ def release_detail(request, year, month, slug):
     return render(
         request,
         "releases/release_detail.html",
-        {"release": release, "related": related_releases(release)},
+        {"release": release, "related": related_releases(release), "feeds": release_feeds(release)},
     )
+
+
+def release_feeds(release):
+    """The feed a reader of this release would follow: its lead senator's, else the site's."""
+    lead = next((i for i in release.issuers if i.role == "lead"), None) or next(
+        iter(release.issuers), None
+    )
+    return feed_links({"senator": [lead.senator]} if lead else {})

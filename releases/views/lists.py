@@ -9,8 +9,15 @@ from core.eastern import EASTERN
 from releases.browse import facets as facet_lib
 from releases.browse.filters import ReleaseFilterSet, ignored_parameters
 from releases.browse.pagination import paginate, querystring_toggle, relink
-from releases.feeds import feed_links
+from releases.feeds import describe, feed_links
 from releases.models import Release
+
+# A search is shown best match first unless the reader asks for `?sort=newest`. Reporters
+# mostly want the newest, but a search is a question about words: ranked, the release whose
+# title is those words comes first, where newest first would bury it under every later
+# release that mentions them once (a thousand, for "trafficking"). Newest first is one
+# click away on every search, and it is what the search's feed and email alert give.
+SORTS = {"relevance": "Best match", "newest": "Newest first"}
 
 MONTHS = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -33,21 +40,27 @@ def archive_span(year, month=None):
 def release_list(request, year=None, month=None):
     """/releases/ and its year and month archives, with filters, facets and chips."""
     base = Release.objects.published()
-    heading = "Press releases"
+    archive_heading = ""
     if year is not None:
         base = base.published_between(*archive_span(year, month))
-        heading = f"Press releases from {MONTHS[month - 1] + ' ' if month else ''}{year}"
+        archive_heading = f"{MONTHS[month - 1] + ' ' if month else ''}{year}"
 
     filterset = ReleaseFilterSet(request.GET, queryset=base)
     filterset.is_valid()  # invalid parameters are reported and left out, never a 500
     results = facet_lib.apply_filters(filterset, base)
     archive = (year, month)
-    q = filterset.form.cleaned_data.get("q")
+    filters = filterset.form.cleaned_data
+    q = filters.get("q")
+    sort = "newest" if request.GET.get("sort") == "newest" else "relevance"
+    by_relevance = bool(q) and sort == "relevance"
+    if q and not by_relevance:
+        results = results.order_by("-published_at", "-pk")
     page = paginate(
         request,
         results.for_listing(),
-        keyset=not q,  # search results are in order of relevance: paged by number
-        count_key=facet_lib.result_key(filterset, archive),
+        keyset=not by_relevance,  # in order of relevance, results are paged by number
+        relevance=by_relevance,
+        count_key=facet_lib.result_key(filterset, archive),  # the same total in any order
     )
 
     def toggle(name, value):
@@ -62,21 +75,44 @@ def release_list(request, year=None, month=None):
     ]
     if q:
         # The raw value may differ from the cleaned one (spaces), so drop the parameter.
-        chips.append({"label": f"Search: {q}", "url": relink(request.GET, q=None)})
+        chips.append({"label": f"Search: {q}", "url": relink(request.GET, q=None, sort=None)})
     # An archive's feed: these filters over the archive's year (a feed has no month filter).
-    feed_filters = {**filterset.form.cleaned_data, **({"year": [year]} if year else {})}
+    feed_filters = {**filters, **({"year": [year]} if year else {})}
     return render(
         request,
         "releases/release_list.html",
         {
-            "heading": heading,
+            "heading": list_heading(filters, archive_heading),
             "archive_year": year,
             "archive_month": month,
             "page_obj": page,
             "facets": facets,
             "chips": chips,
             "q": q or "",
+            "sorts": sort_choices(request.GET, sort) if q else [],
+            "sort": sort if q else "",
             "notices": ignored_parameters(filterset),
             "feeds": feed_links(feed_filters),
         },
     )
+
+
+def sort_choices(query, current):
+    """The orders a search can be read in, each with its link (relevance needs none)."""
+    return [
+        {
+            "label": label,
+            "url": relink(query, sort=None if key == "relevance" else key),
+            "current": key == current,
+        }
+        for key, label in SORTS.items()
+    ]
+
+
+def list_heading(filters, archive=""):
+    """What the list shows, in the feeds' words: "Releases from Amy Klobuchar (D-MN) on
+    Human trafficking", "Results for “trafficking” from …", "Press releases from May 2014"."""
+    heading = describe(filters, searched=True)
+    if heading == "Releases":
+        return f"Press releases from {archive}" if archive else "Press releases"
+    return f"{heading}, {archive}" if archive else heading

@@ -74,3 +74,31 @@
     }
   });
 })();
+
+/* The type's own fields: "Where it ran" shows for an op-ed (the outlet) and for floor
+ * remarks (the Record), each with its pair of fields; other apps' parts of the form that
+ * belong to one type say so with `data-release-type` (the event of a media advisory).
+ * Hidden fields keep their values: the server decides what is kept. */
+(function () {
+  const OP_ED = "3", FLOOR_REMARKS = "5";
+  function show() {
+    const type = document.getElementById("id_type");
+    if (!type) return;
+    const details = document.querySelector("fieldset.type-details");
+    if (details) {
+      details.hidden = type.value !== OP_ED && type.value !== FLOOR_REMARKS;
+      details.querySelectorAll(".field-outlet, .field-outlet_url").forEach((f) => {
+        f.hidden = type.value !== OP_ED;
+      });
+      details.querySelectorAll(".field-congressional_record, .field-congressional_record_url")
+        .forEach((f) => { f.hidden = type.value !== FLOOR_REMARKS; });
+    }
+    document.querySelectorAll("[data-release-type]").forEach((part) => {
+      part.hidden = part.dataset.releaseType !== type.value;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", () => {
+    show();
+    document.getElementById("id_type")?.addEventListener("change", show);
+  });
+})();

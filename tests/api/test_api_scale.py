@@ -46,7 +46,7 @@ from tests.support.factories import (
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1"
-PREFETCHES = 6  # issuers, quotes, topics, bills, organizations, corrections
+PREFETCHES = 7  # issuers, quotes, topics, bills, organizations, corrections, documents
 
 
 def at(day, hour=9):

@@ -2,6 +2,7 @@
 
     core, mailing  <  people  <  search  <  releases
                    <  importing, staff, api, alerts, distribution, sampledata
+                   <  bulkdata, handoff
                    <  desk
 
 Each app may import the apps before it, never one after it; the apps built on releases do
@@ -18,7 +19,9 @@ LAYERS = [
     ["people"],
     ["search"],
     ["releases"],
+    ["advisories", "documents"],  # what a release may carry: its event, its PDFs
     ["importing", "staff", "api", "alerts", "distribution"],
+    ["bulkdata", "handoff"],  # built on the API's records: bulk files, hand-offs
     ["desk"],  # the admin's front page, over every app's admin
 ]
 APPS = [app for layer in LAYERS for app in layer] + ["sampledata"]
@@ -45,8 +48,8 @@ def allowed(importer, imported):
         return True
     if imported in ("sampledata", "newsroom"):
         return False
-    if importer == "sampledata":
-        return LAYER_OF[imported] <= LAYER_OF["releases"]
+    if importer == "sampledata":  # the domain's rows: releases and what they carry
+        return LAYER_OF[imported] <= LAYER_OF["advisories"]
     return LAYER_OF[imported] < LAYER_OF[importer]
 
 

@@ -219,9 +219,10 @@ def test_entries_have_categories_authors_and_dates(client, newsroom, kind):
     entry = read_feed(client, f"{FEEDS[kind]}?legislation=s1733-113").entries[0]
     joint = Release.objects.get(pk=newsroom["joint"].pk)
 
-    assert [tag.term for tag in entry.tags] == ["Human trafficking", "Veterans"]
+    assert [tag.term for tag in entry.tags] == ["Press release", "Human trafficking", "Veterans"]
     assert timegm(entry.published_parsed) == int(joint.published_at.timestamp())
-    assert timegm(entry.updated_parsed) == int(joint.updated_at.timestamp())
+    # Never corrected: updated when published, not when the row was last saved.
+    assert timegm(entry.updated_parsed) == int(joint.published_at.timestamp())
     assert entry.author == "Amy Klobuchar (D-MN), Heidi Heitkamp (D-ND)"  # lead senator first
     # The content links each senator's page.
     assert 'href="http://testserver/senators/heidi-heitkamp/"' in entry.content[0].value
@@ -272,27 +273,41 @@ def test_rss_and_atom_give_an_entry_the_same_id_and_every_entry_its_own(client, 
     assert len({e.id for e in rss}) == 3
 
 
-# Values that name nothing or cannot be read: the feed leaves them out, as the list does.
-IGNORED = [
-    "senator=nobody",
-    "topic=nope&topic=",
-    "legislation=not-a-bill",
-    "organization=%00",
-    "year=abc",
-    "year=99999",
-    "year=1700",
-    "q=" + "x" * 500,
-    "q=%00",
-    "q=",
-    "senator=" + "a" * 500,
-    "page=-1",
-    "senator[]=amy-klobuchar",
+# Values that name nothing or cannot be read: the list leaves them out with a notice, which
+# no feed reader would show, so a feed refuses them (a 400 in plain words), as the API does.
+REFUSED = [
+    ("senator=nobody", "senator “nobody”: no such senator"),
+    ("topic=nope&topic=", "topic “nope”: no such topic"),
+    ("legislation=not-a-bill", "bill “not-a-bill”"),
+    ("organization=%00", "organization “\\x00”"),
+    ("year=abc", "year “abc”"),
+    ("year=99999", "year “99999”"),
+    ("year=1700", "year “1700”"),
+    ("q=" + "x" * 500, "search “xxx"),
+    ("q=%00", "search “\\x00”"),
+    ("senator=" + "a" * 500, "senator “aaa"),
 ]
+# What is no filter at all stays ignored: readers and mailers add their own parameters.
+IGNORED = ["q=", "topic=", "page=-1", "senator[]=amy-klobuchar", "utm_source=newsletter"]
+
+
+@pytest.mark.parametrize("kind", FEEDS)
+@pytest.mark.parametrize(("query", "named"), REFUSED)
+def test_a_value_that_names_nothing_is_refused_in_plain_words(client, newsroom, kind, query,
+                                                               named):  # fmt: skip
+    response = client.get(f"{FEEDS[kind]}?{query}")
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "text/plain; charset=utf-8"
+    message = response.content.decode()
+    assert message.startswith("Bad parameters. Cannot use ")
+    assert named in message
+    assert "\x00" not in message
 
 
 @pytest.mark.parametrize("kind", FEEDS)
 @pytest.mark.parametrize("query", IGNORED)
-def test_bad_parameters_are_ignored(client, newsroom, kind, query):
+def test_parameters_that_are_no_filter_are_ignored(client, newsroom, kind, query):
     feed = read_feed(client, f"{FEEDS[kind]}?{query}")
 
     assert titles(feed) == [HEIDI, PENSIONS, JOINT]
@@ -318,11 +333,14 @@ def test_a_garbage_search_gives_what_the_list_gives(client, newsroom, kind, quer
 
 
 @pytest.mark.parametrize("kind", FEEDS)
-def test_a_bad_value_leaves_the_good_ones_in_force(client, newsroom, kind):
-    feed = read_feed(client, f"{FEEDS[kind]}?senator=nobody&senator=amy-klobuchar&year=abc")
+def test_a_bad_value_beside_good_ones_is_still_refused(client, newsroom, kind):
+    """Half a subscription would look like a whole one: the reader is told, not narrowed."""
+    response = client.get(f"{FEEDS[kind]}?senator=nobody&senator=amy-klobuchar&year=abc")
 
-    assert titles(feed) == [PENSIONS, JOINT]
-    assert feed.feed.title.startswith("Releases from Amy Klobuchar (D-MN) ·")
+    assert response.status_code == 400
+    message = response.content.decode()
+    assert "senator “nobody”" in message and "year “abc”" in message
+    assert "amy-klobuchar" not in message
 
 
 # The page and the unknown senator are not carried into the feed's address; the filters are.

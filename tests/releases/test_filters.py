@@ -209,6 +209,7 @@ def test_facet_counts_without_filters(client, newsroom):
         ("senator", "amy-klobuchar"): 3,
         ("senator", "heidi-heitkamp"): 2,
         ("senator", "john-cornyn"): 2,
+        ("type", "press-release"): 5,
         ("topic", "trafficking"): 2,
         ("topic", "agriculture"): 2,
         ("topic", "veterans"): 2,
@@ -280,7 +281,7 @@ def test_facet_count_markup_names_the_number(client, newsroom):
 
     assert (
         '<input type="checkbox" name="senator" value="amy-klobuchar"> '
-        '<span class="facet__label">Amy Klobuchar (D-MN)</span> '
+        '<span class="facet__label">Amy Klobuchar <span class="party">(D-MN)</span></span> '
         '<span class="count" aria-label="3 releases">3</span>'
     ) in html
 

@@ -168,17 +168,27 @@ def test_release_page_shows_quotes_with_attribution(client, release):
         "<p>Senator Klobuchar and I have worked closely on this issue.</p><p>Today I saw it.</p>"
         in html
     )
-    assert '<a href="/senators/amy-klobuchar/">Amy Klobuchar (D-MN)</a>' in html
+    assert (
+        '<a href="/senators/amy-klobuchar/">Amy Klobuchar <span class="party">(D-MN)</span></a>'
+        in html
+    )
 
 
 def test_release_page_names_issuing_senators_with_party_and_state(client, release):
     html = text(client.get(release.release.get_absolute_url()))
 
-    assert '<a href="/senators/amy-klobuchar/">Sen. Amy Klobuchar (D-MN)</a>' in html
-    assert '<a href="/senators/heidi-heitkamp/">Former Sen. Heidi Heitkamp (D-ND)</a>' in html
-    issued = strip_tags(html.split('id="issued-heading"', 1)[1].split("</section>", 1)[0])
-    assert "Amy Klobuchar Democrat, Minnesota · lead senator" in issued
-    assert "Heidi Heitkamp Democrat, North Dakota" in issued
+    party = '<span class="party">({})</span>'
+    assert (
+        f'<a href="/senators/amy-klobuchar/">Sen. Amy Klobuchar {party.format("D-MN")}</a>' in html
+    )
+    # Senator Heitkamp has left office since, but this release was issued while she served.
+    assert (
+        f'<a href="/senators/heidi-heitkamp/">Sen. Heidi Heitkamp {party.format("D-ND")}</a>'
+    ) in html
+    # The name and the party stand apart: a line of their own, and a comma for a reader.
+    detail = '</a><span class="people__detail muted"><span class="visually-hidden">, </span>'
+    assert f"Amy Klobuchar{detail}Democrat, Minnesota · lead senator</span>" in html
+    assert f"Heidi Heitkamp{detail}Democrat, North Dakota</span>" in html
 
 
 def test_release_page_links_bills_topics_and_organizations(client, release):
@@ -208,8 +218,9 @@ def test_bill_page_shows_sponsor_cosponsors_and_congress_gov(client, release):
     facts = strip_tags(html.split('id="facts-heading"', 1)[1])
     assert "Sponsor Amy Klobuchar (D-MN)" in facts
     assert "Cosponsors Heidi Heitkamp (D-ND)" in facts
-    assert '<a href="/senators/amy-klobuchar/">Amy Klobuchar (D-MN)</a>' in html
-    assert '<a href="/senators/heidi-heitkamp/">Heidi Heitkamp (D-ND)</a>' in html
+    party = '<span class="party">({})</span>'
+    assert f'<a href="/senators/amy-klobuchar/">Amy Klobuchar {party.format("D-MN")}</a>' in html
+    assert f'<a href="/senators/heidi-heitkamp/">Heidi Heitkamp {party.format("D-ND")}</a>' in html
     assert 'href="https://www.congress.gov/bill/113th-congress/senate-bill/1733"' in html
     assert listed_titles(response) == [TITLE]
 

@@ -46,6 +46,7 @@ pytestmark = pytest.mark.django_db
 
 OLDER = re.compile(r'<a rel="next" href="([^"]*)">Older →</a>')
 NEWER = re.compile(r'<a rel="prev" href="([^"]*)">← Newer</a>')
+NEXT = re.compile(r'<a rel="next" href="([^"]*)">Next →</a>')
 TOTAL = re.compile(r'class="result-count"[^>]*>\s*([0-9,]+) release')
 
 
@@ -209,14 +210,16 @@ def test_numbered_pages_still_work_and_continue_by_position(client, walk_newsroo
 
 
 def test_search_results_page_by_number(client, walk_newsroom):
+    """Best match first, results page by number, and their links say "Next", not "Older"."""
     first = get(client, "/releases/?q=public")
-    older = follow(first, OLDER, "/releases/?q=public")
+    following = follow(first, NEXT, "/releases/?q=public")
 
     assert len(listed_titles(first)) == 20
-    assert params(older) == {"q": ["public"]}
-    assert parse_qs(urlsplit(older).query)["page"] == ["2"]
-    assert "older=" not in older
-    assert len(listed_titles(get(client, older))) == 20
+    assert follow(first, OLDER, "/releases/?q=public") is None
+    assert params(following) == {"q": ["public"]}
+    assert parse_qs(urlsplit(following).query)["page"] == ["2"]
+    assert "older=" not in following
+    assert len(listed_titles(get(client, following))) == 20
 
 
 # 2. Keyset pages keep the list they belong to

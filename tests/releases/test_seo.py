@@ -172,7 +172,8 @@ def test_a_release_page_describes_itself_as_a_news_article(client, newsroom):
     assert data["@type"] == "NewsArticle"
     assert data["headline"] == "Klobuchar, Heitkamp join advocates against trafficking"
     assert data["datePublished"] == "2014-05-16T12:00:00-04:00"
-    assert datetime.fromisoformat(data["dateModified"]) == release.updated_at
+    # Never corrected: modified when published, however often the row was saved since.
+    assert datetime.fromisoformat(data["dateModified"]) == release.published_at
     assert data["author"] == [
         {"@type": "Person", "name": "Amy Klobuchar", "url": absolute("/senators/amy-klobuchar/")},
         {
@@ -183,13 +184,16 @@ def test_a_release_page_describes_itself_as_a_news_article(client, newsroom):
     ]
     assert data["publisher"]["@type"] == "Organization"
     assert data["publisher"]["name"] == "Senate Newsroom"
-    assert data["publisher"]["logo"]["url"] == absolute("/static/img/favicon.svg")
+    assert data["publisher"]["logo"] == {
+        "@type": "ImageObject", "url": absolute("/static/img/logo.png"), "width": 512,
+        "height": 512,
+    }  # fmt: skip
     assert data["mainEntityOfPage"] == {"@type": "WebPage", "@id": url}
     assert data["description"] == "Safe Harbor laws protect children"
     assert data["keywords"] == ["Human trafficking"]
     assert data["about"][0]["url"] == absolute("/topics/human-trafficking/")
     assert data["dateline"] == "Minneapolis, MN"
-    assert "image" not in data
+    assert data["image"] == [absolute("/static/img/share.png")]  # no lead image, no portrait
 
 
 def test_the_article_shows_its_lead_image(client, newsroom):
@@ -256,8 +260,8 @@ def test_a_release_page_has_opengraph_and_twitter_tags(client, newsroom):
         absolute("/senators/heidi-heitkamp/"),
     ]
     assert meta_all(response, "article:tag") == ["Human trafficking"]
-    assert "og:image" not in tags
-    assert tags["twitter:card"] == "summary"
+    assert tags["og:image"] == absolute("/static/img/share.png")  # tests/releases/test_sharing.py
+    assert tags["twitter:card"] == "summary_large_image"
     assert tags["twitter:title"] == release.title
     assert tags["twitter:description"] == "Safe Harbor laws protect children"
 

@@ -171,6 +171,10 @@ ASSISTANT = {
     "releases.view_releasesenator", "releases.add_releasesenator",
     "releases.change_releasesenator", "releases.delete_releasesenator",
     "releases.view_previewlink", "releases.add_previewlink", "releases.change_previewlink",
+    "advisories.view_event", "advisories.add_event", "advisories.change_event",
+    "advisories.delete_event",
+    "documents.view_document", "documents.add_document", "documents.change_document",
+    "documents.delete_document",
     "releases.view_topic", "releases.view_legislation",
     "people.view_senator", "people.view_organization",
     "distribution.view_presscontact", "distribution.add_presscontact",
@@ -196,7 +200,13 @@ def test_groups_exist_after_migrate_with_exact_permissions():
     every_app_permission = {
         f"{p.content_type.app_label}.{p.codename}"
         for p in Permission.objects.filter(
-            content_type__app_label__in=["people", "releases", "distribution"]
+            content_type__app_label__in=[
+                "people",
+                "releases",
+                "advisories",
+                "documents",
+                "distribution",
+            ]
         )
     }
     assert every_app_permission <= admin
@@ -211,9 +221,8 @@ def test_groups_exist_after_migrate_with_exact_permissions():
     # Beyond those apps: reading the log of staff account changes and the email alerts'
     # subscriptions and deliveries, and nothing else.
     assert {"distribution.send_distribution", "distribution.delete_presscontact"} <= admin
-    others = {
-        p for p in admin if p.split(".")[0] not in ("auth", "people", "releases", "distribution")
-    }
+    apps = ("auth", "people", "releases", "advisories", "documents", "distribution")
+    others = {p for p in admin if p.split(".")[0] not in apps}
     assert others == {"staff.view_staffchange", "alerts.view_subscription",
                       "alerts.view_alertdelivery"}  # fmt: skip
 
@@ -228,7 +237,7 @@ def test_ensure_roles_repairs_groups_and_is_idempotent():
     call_command("ensure_roles", stdout=out)
     said = out.getvalue()
     assert "Updated “Press assistants”: +releases.change_release -releases.publish_release." in said
-    assert "“Press secretaries” unchanged (36 permissions)." in said
+    assert "“Press secretaries” unchanged (44 permissions)." in said
     assert "Created “Newsroom admins” with" in said
     assert perms(PRESS_ASSISTANTS) == ASSISTANT
 

@@ -58,8 +58,24 @@ def release_form(**fields):
         "published_at_1": "12:00:00",
         "lead_image_alt": "",
         "lead_image_caption": "",
+        "type": str(Release.Type.PRESS_RELEASE.value),
+        **event_formset([]),
     }
     data.update(fields)
+    return data
+
+
+def event_formset(rows, initial=0):
+    """A media advisory's event inline (advisories/admin.py): at most one row."""
+    data = {
+        "event-TOTAL_FORMS": str(len(rows)),
+        "event-INITIAL_FORMS": str(initial),
+        "event-MIN_NUM_FORMS": "0",
+        "event-MAX_NUM_FORMS": "1",
+    }
+    for i, row in enumerate(rows):
+        for field, value in row.items():
+            data[f"event-{i}-{field}"] = value
     return data
 
 

@@ -7,15 +7,18 @@ violation fails the test; the lesser ones are printed, to be read and fixed in t
 """
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 from PIL import Image
 
+from advisories.models import Event
+from releases.models import ReleaseType
 from tests.support.axe import axe_failures, check
 from tests.support.factories import (
     LegislationFactory,
@@ -68,7 +71,22 @@ def newsroom(klobuchar, heitkamp):
     Image.new("RGB", (800, 450), "seagreen").save(buffer, "JPEG")
     pictured.lead_image.save("farms.jpg", ContentFile(buffer.getvalue()))
     plain = ReleaseFactory(title="Klobuchar Statement on Farm Bill", senators=[klobuchar])
-    return {"joint": joint, "pictured": pictured, "plain": plain}
+    advisory = ReleaseFactory(
+        title="Klobuchar to Hold Press Conference on Broadband", senators=[klobuchar],
+        type=ReleaseType.MEDIA_ADVISORY,
+    )  # fmt: skip
+    start = timezone.now() + timedelta(days=1)
+    Event.objects.create(release=advisory, starts_at=start, ends_at=start + timedelta(hours=1),
+                         location="Senate Radio-TV Gallery, S-325, U.S. Capitol")  # fmt: skip
+    cancelled = ReleaseFactory(title="Heitkamp Stakeout on Farm Aid", senators=[heitkamp],
+                               type=ReleaseType.MEDIA_ADVISORY)  # fmt: skip
+    Event.objects.create(release=cancelled, starts_at=start, location="Ohio Clock Corridor",
+                         cancelled=True, update_note="Votes were called.")  # fmt: skip
+    op_ed = ReleaseFactory(title="Why Broadband Matters", senators=[klobuchar],
+                           type=ReleaseType.OP_ED, outlet="Star Tribune",
+                           outlet_url="https://www.startribune.com/op-ed/")  # fmt: skip
+    return {"joint": joint, "pictured": pictured, "plain": plain, "advisory": advisory,
+            "cancelled": cancelled, "op_ed": op_ed}  # fmt: skip
 
 
 def test_public_pages_have_no_serious_accessibility_violations(live_server, browser_page, newsroom):
@@ -83,14 +101,25 @@ def test_public_pages_have_no_serious_accessibility_violations(live_server, brow
         "release with quotes and a bill": joint.get_absolute_url(),
         "release with a lead image": pictured.get_absolute_url(),
         "plain release": plain.get_absolute_url(),
+        "media advisory": newsroom["advisory"].get_absolute_url(),
+        "cancelled advisory": newsroom["cancelled"].get_absolute_url(),
+        "op-ed": newsroom["op_ed"].get_absolute_url(),
+        "advisories": "/advisories/",
+        "advisories, by senator": "/advisories/?senator=amy-klobuchar",
+        "past advisories": "/advisories/?when=past",
+        "statements and op-eds": "/releases/?type=statement&type=op-ed",
         "senators": "/senators/",
+        "senators, by state and party": "/senators/?state=MN&party=D",
         "senator": "/senators/amy-klobuchar/",
         "former senator": "/senators/heidi-heitkamp/",
         "topics": "/topics/",
+        "topics, by letter": "/topics/?letter=H",
         "topic": "/topics/human-trafficking/",
         "legislation": "/legislation/",
+        "legislation, by Congress and chamber": "/legislation/?congress=113&chamber=senate",
         "bill": "/legislation/s1733-113/",
         "organizations": "/organizations/",
+        "organizations, all of them": "/organizations/?all=1",
         "organization": "/organizations/polaris-project/",
         "quotes": "/quotes/",
         "quotes, filtered": "/quotes/?senator=amy-klobuchar",

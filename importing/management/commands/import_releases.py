@@ -5,8 +5,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from importing.recognizing import Recognizer
-from importing.services import release_file_import, release_files_find
+from importing.services import RecognizersByDay, release_file_import, release_files_find
+from people.models import Senator
 
 OUTCOMES = ["created", "updated", "unchanged", "skipped", "failed"]
 
@@ -24,8 +24,8 @@ class Progress:
 
     WIDTH = 24
 
-    def __init__(self, stream, total):
-        self.stream, self.total = stream, total
+    def __init__(self, stream, total, outcomes=OUTCOMES):
+        self.stream, self.total, self.outcomes = stream, total, outcomes
         self.tty = stream.isatty()
         self.started = time.monotonic()
         self.shown_tenth = 0
@@ -37,7 +37,7 @@ class Progress:
         self.shown_tenth = tenth
         filled = self.WIDTH * done // self.total
         rate = done / max(time.monotonic() - self.started, 1e-9)
-        counts = " ".join(f"{counts[o]} {o}" for o in OUTCOMES if counts[o])
+        counts = " ".join(f"{counts[o]} {o}" for o in self.outcomes if counts[o])
         line = (
             f"[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{self.total} "
             f"({rate:.0f}/s) {counts}"
@@ -68,8 +68,26 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="print what would be imported; write nothing"
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--senator",
+            metavar="BIOGUIDE",
+            help="whose archive this is: the lead issuer of every release (e.g. K000367)",
+        )
+        parser.add_argument(
+            "--publish",
+            action="store_true",
+            help="publish each release at its date (an archive already public); "
+            "releases without a date stay drafts",
+        )
 
-    def handle(self, *args, paths, date, title, dry_run, no_progress, verbosity, **options):
+    def handle(
+        self, *args, paths, date, title, dry_run, no_progress, verbosity, senator, publish, **_
+    ):
+        lead = None
+        if senator:
+            lead = Senator.objects.filter(bioguide_id=senator.strip().upper()).first()
+            if lead is None:
+                raise CommandError(f"No senator with the Bioguide ID {senator} in the database.")
         files, missing = release_files_find(paths=paths)
         counts = Counter()
         for path, reason in missing:
@@ -77,7 +95,7 @@ class Command(BaseCommand):
             self.stderr.write(f"failed     {path}: {reason}")
         if not files and not missing:
             raise CommandError("No .txt or .html files in the paths given.")
-        recognizer = Recognizer.from_database()
+        recognizer = RecognizersByDay()  # names matched to the senators serving at each date
         many = len(files) > 20
         progress = (
             Progress(self.stderr, len(files))
@@ -86,7 +104,13 @@ class Command(BaseCommand):
         )
         for done, path in enumerate(files, start=1):
             result = release_file_import(
-                path=path, recognizer=recognizer, title=title, published_on=date, dry_run=dry_run
+                path=path,
+                recognizer=recognizer,
+                title=title,
+                published_on=date,
+                dry_run=dry_run,
+                lead=lead,
+                publish=publish,
             )
             counts[result.outcome] += 1
             if result.outcome == "failed":
@@ -111,7 +135,8 @@ class Command(BaseCommand):
         parsed, links, release = result.parsed, result.links, result.release
         verb = {"created": "would create", "updated": "would update"}.get(result.outcome)
         verb = verb if dry_run and verb else result.outcome
-        where = f" (draft #{release.pk})" if release and release.pk else ""
+        kind = "draft" if release and release.is_draft() else "published"
+        where = f" ({kind} #{release.pk})" if release and release.pk else ""
         self.stdout.write(f"{verb:<10} {result.source}{where}: {parsed.title}")
         if not dry_run:
             for note in result.notes:

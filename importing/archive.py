@@ -1,0 +1,311 @@
+"""Bring in a public archive of Senate releases: congress-press JSON Lines files.
+
+The congress-press dataset (github.com/dwillis/congress-press) keeps congressional releases
+as monthly `data/YYYY/YYYY-MM.jsonl` files, one JSON object a line: `url`, `title`, `date`,
+`member` (`bioguide_id`, `chamber`, ...), `text` (null when the page is gone). Each record is
+one office's posting; `archive_import` makes Senate releases of them:
+
+- The record's senator (its Bioguide ID) issues the release; the senators its text names
+  (through the same parser and recognizer as `import_releases`, matched to those serving on
+  its date) join as joint issuers, as do its quotes' senators.
+- The releases were public already, so they come in published at their date (noon Eastern),
+  without an announcement (`services._publish_archived`), with `source_url` the address.
+- The same joint release posted by several offices is one release with several issuers:
+  a record whose text (the first 1,000 characters of its words) or title (six words or
+  more) is that of a release dated the same day or the day either side joins it, its office
+  a joint issuer; every posting's address stays as an `ArchiveSource`.
+- Skipped and counted: House and other non-Senate records; records with no year (only
+  `date_partial`) or no date; records of a senator not in the database (by Bioguide ID,
+  named in the report); lines that are no record (reported by file and line).
+- A record without text is imported with its title and address only: the page is gone, but
+  the release was issued, and its record is what the archive keeps.
+
+Idempotent: a posting is found again by the hash of its address, so a second run creates
+nothing. Resumable: records are written in batches, each batch in one transaction (its
+search entries and versions included), so an interruption leaves no half release; a rerun
+skips what was done with one query a batch.
+"""
+
+import hashlib
+import itertools
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
+from django.db.models import Max, Q
+
+from importing.models import ArchiveSource
+from importing.parsing import ParsedRelease, ParseError, release_parse
+from importing.recognizing import fold
+from importing.services import RecognizersByDay, release_import
+from people.models import Senator
+from releases.models import ReleaseSenator
+from releases.versions import one_version_per_save
+from search.indexing import reindex_once
+
+OUTCOMES = [
+    "imported",
+    "joint merged",
+    "already there",
+    "not Senate",
+    "no date",
+    "unknown senator",
+    "bad line",
+    "failed",
+]
+BATCH_SIZE = 200  # records a transaction: an interruption loses at most this much work
+KEY_CHARS = 1000  # the start of a text that identifies it
+MIN_KEY_CHARS = 200  # shorter texts ("Watch the video") are no fingerprint
+MIN_TITLE_WORDS = 6  # "Statement on the Budget" is many releases
+WORD_RE = re.compile(r"[a-z0-9]+")
+# The body of a release whose page was gone when the archive collected it (a release needs
+# one); the page shows the address it was published at.
+TEXT_GONE = (
+    "The text of this release was no longer online when it was archived; its title, date "
+    "and original address are kept."
+)
+
+
+class BadLine(Exception):  # noqa: N818 (a line that is no record: reported, not raised)
+    """A line that is no archive record, with the reason."""
+
+
+@dataclass
+class ArchiveReport:
+    """What an archive import did: counts by outcome, and what went wrong, by file and line."""
+
+    counts: Counter = field(default_factory=Counter)
+    problems: list = field(default_factory=list)  # "file:line: reason"
+    unknown_ids: Counter = field(default_factory=Counter)  # Bioguide ID -> records
+    no_date: list = field(default_factory=list)  # "file:line"
+
+    def summary(self):
+        return ", ".join(f"{self.counts[o]} {o}" for o in OUTCOMES)
+
+
+def archive_key(url):
+    return hashlib.sha256(f"archive:{url}".encode()).hexdigest()
+
+
+def _words(text):
+    return " ".join(WORD_RE.findall(fold(text).lower()))
+
+
+def text_key_of(parsed):
+    """A hash of the first words of the release's text (dateline, body, quotes), or "" when
+    it is too short to tell one release from another. Two offices' copies of a joint release
+    have different titles, addresses and page furniture, and the same text."""
+    words = _words(" ".join([*parsed.body, *(q.text for q in parsed.quotes)]))[:KEY_CHARS]
+    return hashlib.sha256(words.encode()).hexdigest() if len(words) >= MIN_KEY_CHARS else ""
+
+
+def title_key_of(title):
+    words = _words(title)
+    return (
+        hashlib.sha256(words.encode()).hexdigest() if len(words.split()) >= MIN_TITLE_WORDS else ""
+    )
+
+
+def archive_record_read(raw):
+    """One line's record, checked: a BadLine says why it is none."""
+    try:
+        record = json.loads(raw.rstrip(b"\r\n") if isinstance(raw, bytes) else raw)
+    except UnicodeDecodeError:
+        raise BadLine("not UTF-8 text") from None
+    except json.JSONDecodeError as e:
+        raise BadLine(f"not JSON ({e.msg}, column {e.colno})") from None
+    if not isinstance(record, dict):
+        raise BadLine("not a JSON object")
+    url = record.get("url")
+    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+        raise BadLine("no url")
+    if not isinstance(record.get("member"), dict):
+        raise BadLine("no member")
+    for name in ("title", "text", "date"):
+        if record.get(name) is not None and not isinstance(record[name], str):
+            raise BadLine(f"`{name}` is not a string")
+    if not (record.get("title") or "").strip() and not (record.get("text") or "").strip():
+        raise BadLine("neither title nor text")
+    return record
+
+
+def _record_day(record):
+    """The record's date, None when it has none or no year; BadLine when it is no date."""
+    value = record.get("date")
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        raise BadLine(f"date {value!r} is not YYYY-MM-DD") from None
+
+
+def _lines(path):
+    with Path(path).open("rb") as file:
+        yield from enumerate(file, start=1)
+
+
+def archive_lines_count(paths):
+    """Lines in the files (for a progress bar), read in chunks; unreadable files count 0."""
+    total = 0
+    for path in paths:
+        try:
+            with Path(path).open("rb") as file:
+                total += sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
+        except OSError:
+            pass
+    return total
+
+
+class ArchiveImport:
+    """One run over archive files; the roster and recognizers are read once for the run."""
+
+    def __init__(self, *, batch_size=BATCH_SIZE, on_batch=None):
+        self.batch_size = batch_size
+        self.on_batch = on_batch or (lambda lines, report: None)
+        self.report = ArchiveReport()
+        self.senators = {s.bioguide_id: s for s in Senator.objects.all()}
+        self.recognizers = RecognizersByDay()
+
+    def run(self, paths):
+        for path in paths:
+            try:
+                lines = _lines(path)
+                for batch in itertools.batched(lines, self.batch_size):
+                    self._batch(path, batch)
+                    self.on_batch(len(batch), self.report)
+            except OSError as e:
+                self.report.counts["failed"] += 1
+                self.report.problems.append(f"{path}: cannot read it: {e.strerror or e}")
+        return self.report
+
+    def _problem(self, outcome, where, reason):
+        self.report.counts[outcome] += 1
+        self.report.problems.append(f"{where}: {reason}")
+
+    def _batch(self, path, batch):
+        counts, todo = self.report.counts, []
+        for number, raw in batch:
+            if not raw.strip():
+                continue
+            where = f"{path}:{number}"
+            try:
+                record = archive_record_read(raw)
+                day = _record_day(record)
+            except BadLine as e:
+                self._problem("bad line", where, e)
+                continue
+            member = record["member"]
+            if member.get("chamber") != "Senate":
+                counts["not Senate"] += 1
+            elif day is None:
+                counts["no date"] += 1
+                self.report.no_date.append(where)
+            elif (senator := self.senators.get(str(member.get("bioguide_id") or ""))) is None:
+                counts["unknown senator"] += 1
+                self.report.unknown_ids[str(member.get("bioguide_id") or "(none)")] += 1
+            else:
+                todo.append((where, record, day, senator, archive_key(record["url"])))
+        done = set(
+            ArchiveSource.objects.filter(import_key__in=[t[-1] for t in todo]).values_list(
+                "import_key", flat=True
+            )
+        )
+        # One transaction a batch, its search entries and versions written at its end.
+        with transaction.atomic(), reindex_once(), one_version_per_save():
+            for where, record, day, senator, key in todo:
+                if key in done:  # also the same address twice in a file
+                    counts["already there"] += 1
+                    continue
+                try:
+                    with transaction.atomic():  # a failed record leaves nothing
+                        outcome = self._record(record, day, senator, key, where)
+                except ParseError as e:
+                    self._problem("failed", where, e)
+                except ValidationError as e:
+                    self._problem("failed", where, "; ".join(e.messages))
+                except DatabaseError as e:
+                    self._problem("failed", where, f"database error ({e})")
+                else:
+                    counts[outcome] += 1
+                    done.add(key)
+
+    def _record(self, record, day, senator, key, where):
+        title = " ".join((record.get("title") or "").split())
+        text = (record.get("text") or "").strip()
+        if text:
+            parsed = release_parse(text=text, html=False, title=title)
+            parsed.title = title or parsed.title  # the archive's title, not a page remnant
+        else:  # the page is gone: the release keeps its title, date, senator and address
+            parsed = ParsedRelease(title=title, body=[TEXT_GONE])
+        parsed.published_on = day  # the record's date, not one the text mentions
+        source = ArchiveSource(
+            senator=senator,
+            url=record["url"][:1000],
+            import_key=key,
+            title=title[:300],
+            published_on=day,
+            text_key=text_key_of(parsed),
+            title_key=title_key_of(title),
+        )
+        if joint := self._same_release(source):
+            source.release = joint.release
+            _joint_issuer_add(joint.release, senator)
+            source.save()
+            return "joint merged"
+        result = release_import(
+            parsed=parsed,
+            key=key,
+            recognizer=self.recognizers,
+            lead=senator,
+            publish=True,
+            source_url=source.url,
+            source=where,
+        )
+        source.release = result.release
+        source.save()
+        return "imported" if result.outcome in ("created", "updated") else "already there"
+
+    def _same_release(self, source):
+        """Another office's posting of the same release, a day either side, or None."""
+        same = Q()
+        if source.text_key:
+            same |= Q(text_key=source.text_key)
+        if source.title_key:
+            same |= Q(title_key=source.title_key)
+        if not same:
+            return None
+        day = source.published_on
+        return (
+            ArchiveSource.objects.filter(
+                same, published_on__range=(day - timedelta(1), day + timedelta(1))
+            )
+            .select_related("release")
+            .order_by("pk")
+            .first()
+        )
+
+
+def _joint_issuer_add(release, senator):
+    """The senator issues the release too (last, as a joint issuer), unless already."""
+    issuers = release.releasesenator_set
+    if issuers.filter(senator=senator).exists():
+        return
+    last = issuers.aggregate(last=Max("order"))["last"]
+    ReleaseSenator.objects.create(
+        release=release,
+        senator=senator,
+        role=ReleaseSenator.Role.JOINT,
+        order=0 if last is None else last + 1,
+    )
+
+
+def archive_import(*, paths, batch_size=BATCH_SIZE, on_batch=None):
+    """Import congress-press JSON Lines files; an ArchiveReport. `on_batch(lines, report)`
+    is called after each batch (a progress bar)."""
+    return ArchiveImport(batch_size=batch_size, on_batch=on_batch).run(paths)

@@ -1,0 +1,171 @@
+"""`manage.py import_archive`: Senate releases from congress-press JSON Lines files."""
+
+from datetime import date, datetime, time
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tasks_db.models import DBTaskResult
+
+from core.eastern import EASTERN
+from importing.archive import TEXT_GONE, archive_import
+from importing.models import ArchiveSource
+from people.models import Senator
+from people.services import legislators_import
+from releases.models import Release, ReleaseSenator
+from tests.support import FIXTURES
+
+pytestmark = pytest.mark.django_db
+
+PRESS = FIXTURES / "archive/press.jsonl"
+HISTORICAL = FIXTURES / "legislators/legislators-historical.yaml"
+JOINT_TEXT_START = "U.S. Senators Amy Klobuchar (D-MN) and Heidi Heitkamp (D-ND) today met"
+
+
+@pytest.fixture(autouse=True)
+def senators():
+    legislators_import(paths=[HISTORICAL], today=date(2026, 1, 1))
+
+
+def run(*args):
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError, match="1 line"):  # the fixture's one unparsable line
+        call_command("import_archive", *map(str, args), stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def noon(day):
+    return datetime.combine(day, time(12), tzinfo=EASTERN)
+
+
+def test_senate_records_come_in_published_at_their_dates_with_counts():
+    out, err = run(PRESS)
+
+    assert (
+        "8 record(s)" in out
+        and "3 imported, 1 joint merged, 0 already there, 1 not Senate, 1 no date, "
+        "1 unknown senator, 1 bad line, 0 failed."
+        in out
+    )
+    assert Release.objects.count() == 3
+    assert all(r.status == Release.Status.PUBLISHED for r in Release.objects.all())
+    joint = Release.objects.get(body__contains="shelter directors")
+    assert joint.published_at == noon(date(2014, 5, 16))
+    assert joint.is_public()
+    assert joint.title == (
+        "Klobuchar, Heitkamp Meet with Advocates in Fargo on Stopping Child Trafficking"
+    )
+    assert joint.dateline == "Fargo, ND"
+    assert joint.source_url.startswith("https://www.klobuchar.senate.gov/public/index.cfm/2014/5/")
+    # The versions say published from the start, though no announcement was queued.
+    assert {v.status for v in joint.history.all()} == {"published"}
+    assert not DBTaskResult.objects.exists()
+
+
+def test_a_joint_release_posted_by_two_offices_is_one_release_with_both_issuers():
+    run(PRESS)
+
+    releases = Release.objects.filter(body__contains="shelter directors")
+    assert releases.count() == 1
+    joint = releases.get()
+    issuers = [(r.senator.bioguide_id, r.role) for r in joint.releasesenator_set.order_by("order")]
+    assert issuers == [("K000367", "lead"), ("H001069", "joint")]
+    sources = joint.archive_sources.order_by("pk")
+    assert [s.senator.bioguide_id for s in sources] == ["K000367", "H001069"]
+    assert sources[1].title.startswith("Heitkamp and Klobuchar Hear from Fargo Shelters")
+    assert sources[1].published_on == date(2014, 5, 17)  # a day later: the same release
+    assert [q.senator.last_name for q in joint.quotes.order_by("order")] == [
+        "Klobuchar",
+        "Heitkamp",
+    ]
+
+
+def test_a_record_whose_page_is_gone_keeps_its_title_date_and_address():
+    run(PRESS)
+
+    gone = Release.objects.get(title__startswith="Klobuchar Statement on the Senate Hearing")
+    assert gone.body == TEXT_GONE
+    assert gone.published_at == noon(date(2015, 3, 2))
+    assert gone.source_url.endswith("/klobuchar-statement-on-rail-safety-hearing")
+    assert [r.senator.last_name for r in gone.releasesenator_set.all()] == ["Klobuchar"]
+
+
+def test_house_undated_unknown_and_bad_lines_are_counted_and_named():
+    out, err = run(PRESS)
+
+    assert "1 not Senate, 1 no date, 1 unknown senator, 1 bad line" in out
+    assert "Senators not in the database: B001230 (1)" in out
+    assert f"{PRESS}:5: not JSON (Unterminated string" in err
+    assert not Release.objects.filter(title__contains="Peterson").exists()
+    assert not Release.objects.filter(title__contains="Duluth").exists()  # no year
+
+
+def test_running_again_creates_nothing():
+    run(PRESS)
+    before = (
+        Release.objects.count(),
+        ReleaseSenator.objects.count(),
+        ArchiveSource.objects.count(),
+    )
+
+    out, _ = run(PRESS)
+
+    assert "0 imported, 0 joint merged, 4 already there" in out
+    after = (Release.objects.count(), ReleaseSenator.objects.count(), ArchiveSource.objects.count())
+    assert after == before == (3, 5, 4)
+
+
+def test_an_interrupted_run_keeps_whole_batches_and_a_rerun_finishes_it():
+    class Interrupted(Exception):
+        pass
+
+    def stop_after_first(lines, report):
+        raise Interrupted
+
+    with pytest.raises(Interrupted):
+        archive_import(paths=[PRESS], batch_size=2, on_batch=stop_after_first)
+    # The first batch (Klobuchar's and Heitkamp's postings) is in, whole.
+    assert ArchiveSource.objects.count() == 2
+    assert ReleaseSenator.objects.count() == 2
+
+    report = archive_import(paths=[PRESS], batch_size=2)
+
+    assert (report.counts["already there"], report.counts["imported"]) == (2, 2)
+    assert Release.objects.count() == 3
+
+
+def test_names_are_matched_to_the_senators_serving_at_the_date():
+    run(PRESS)
+
+    parity = Release.objects.get(title__contains="Mental Health Parity")
+    # 2008: Ted Kennedy, not John Kennedy of Louisiana (in the Senate from 2017).
+    assert parity.quotes.get().senator == Senator.objects.get(bioguide_id="K000105")
+    assert set(parity.senators.values_list("bioguide_id", flat=True)) == {"K000367", "K000105"}
+
+
+def test_the_release_page_says_where_it_was_first_published(client):
+    run(PRESS)
+    joint = Release.objects.get(body__contains="shelter directors")
+
+    page = client.get(joint.get_absolute_url()).content.decode()
+
+    assert 'Originally published at <a href="https://www.klobuchar.senate.gov/public/' in page
+    assert ">klobuchar.senate.gov</a>" in page
+
+
+def test_the_origin_line_costs_no_query(client):
+    run(PRESS)
+    joint = Release.objects.get(body__contains="shelter directors")
+    url = joint.get_absolute_url()
+    client.get(url)  # caches warmed alike for both
+    with CaptureQueriesContext(connection) as with_source:
+        client.get(url)
+    Release.objects.filter(pk=joint.pk).update(source_url="")
+    client.get(url)
+    with CaptureQueriesContext(connection) as without_source:
+        page = client.get(url).content.decode()
+
+    assert "Originally published" not in page
+    assert len(with_source) == len(without_source) > 0
