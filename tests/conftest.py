@@ -37,8 +37,9 @@ def _database_vendor():
 
 # System tests that do not depend on the database run once per CI run, on SQLite: the
 # browser and accessibility tests. The load test runs on PostgreSQL, the production
-# database. NEWSROOM_SYSTEM_TESTS=all runs every one on either.
-ONE_DATABASE = {"browser": "sqlite", "load": "postgresql"}
+# database. Tests of PostgreSQL's own code paths (`postgresql_only`) run on it alone.
+# NEWSROOM_SYSTEM_TESTS=all runs every one on either (but a postgresql_only test needs it).
+ONE_DATABASE = {"browser": "sqlite", "load": "postgresql", "postgresql_only": "postgresql"}
 
 
 def pytest_collection_modifyitems(config, items):

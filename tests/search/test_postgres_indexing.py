@@ -11,10 +11,7 @@ from releases.models import Release
 from search.indexing import reindex
 from tests.support.factories import ReleaseFactory
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's index"),
-]
+pytestmark = [pytest.mark.django_db, pytest.mark.postgresql_only]
 
 
 def entry(release):
