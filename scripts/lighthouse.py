@@ -120,7 +120,9 @@ def prepare(releases, database=None, portraits=None):
         "s = Senator.objects.annotate(n=Count('releases')).order_by('-n').first(); "
         "t = Topic.objects.annotate(n=Count('releases')).order_by('-n').first(); "
         "r = p.order_by('-published_at').first(); "
+        "a = p.filter(type=Release.Type.MEDIA_ADVISORY).order_by('-published_at').first(); "
         "print(json.dumps({'senator': s.slug, 'topic': t.slug, "
+        "'advisory': a.get_absolute_url() if a else None, "
         "'releases': Release.objects.count(), "
         "'word': r.title.split()[-1].strip('.,').lower()}))"
     ))  # fmt: skip
@@ -139,6 +141,7 @@ def pages(probe, base):
         "legislation": "/legislation/",
         "organizations": "/organizations/",
         "advisories": "/advisories/",
+        "advisory": probe.get("advisory") or "/advisories/",
     }
     there = {}
     for name, path in listed.items():

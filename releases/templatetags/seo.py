@@ -19,7 +19,7 @@ def release_meta(context, release):
         "url": seo.absolute(root, release.get_absolute_url()),
         "description": seo.summary(release),
         "published": eastern_iso(release.published_at),
-        "modified": eastern_iso(seo.last_modified(release)),
+        "modified": eastern_iso(seo.public_updated_at(release)),
         "senator_urls": [
             seo.absolute(root, issuer.senator.get_absolute_url()) for issuer in release.issuers
         ],

@@ -279,3 +279,17 @@ def test_an_embargoed_release_was_last_modified_when_it_went_live(client, newsro
 
     assert datetime.fromisoformat(data["dateModified"]) == went_live
     assert datetime.fromisoformat(data["datePublished"]) == went_live
+
+
+def test_a_resaved_old_release_says_it_was_modified_when_published(client, klobuchar):
+    """Link previews read article:modified_time: a 2014 release saved again in 2026 (no
+    correction) was last changed for readers when it was published, as JSON-LD says."""
+    release = ReleaseFactory(
+        senators=[klobuchar], published_at=datetime(2014, 5, 16, 16, 0, tzinfo=UTC)
+    )
+    release.save()  # updated_at: now
+
+    response = client.get(release.get_absolute_url())
+
+    assert meta(response)["article:modified_time"] == "2014-05-16T12:00:00-04:00"
+    assert json_ld(response)[0]["dateModified"] == "2014-05-16T12:00:00-04:00"

@@ -167,7 +167,9 @@ class Mix:
         params = self.filters() if self.rng.random() < 0.8 else []
         if self.rng.random() < 0.2:
             params.append(("q", self.words()))
-        return "feed", path + self.query(params), 200, None
+        # A value naming nothing is a 400 that names it: a feed reader shows no notice.
+        status = 400 if ("topic", "no-such-topic") in params else 200
+        return "feed", path + self.query(params), status, None
 
     def sitemap(self):
         return "sitemap", "/sitemap.xml", 200, None
