@@ -126,14 +126,17 @@ def prepare(vendor, releases):
     # Real identifiers for the pages that need one: a busy senator and topic, a release, a word.
     probe = json.loads(shell(vendor, (
         "import json; from django.db.models import Count; "
-        "from releases.models import Release, Topic; from people.models import Senator; "
+        "from releases.models import Legislation, Release, Topic; "
+        "from people.models import Senator; "
         "p = Release.objects.published(); "
         "s = Senator.objects.annotate(n=Count('releases')).order_by('-n').first(); "
+        "b = Legislation.objects.annotate(n=Count('releases')).order_by('-n').first(); "
         "t = Topic.objects.annotate(n=Count('releases')).order_by('-n').first(); "
         "r = p.order_by('-published_at')[500] if p.count() > 500 else p.first(); "
         "from releases.browse.pagination import position_of; "
         "d = p.order_by('-published_at', '-id')[p.count() // 2]; "
         "print(json.dumps({'senator': s.slug, 'topic': t.slug, 'release': r.get_absolute_url(), "
+        "'bill': b.get_absolute_url(), "
         "'release_id': r.pk, 'count': p.count(), 'deep': position_of(d), "
         "'word': r.title.split()[-1].strip('.,').lower()}))"
     )))  # fmt: skip
@@ -155,6 +158,7 @@ def pages(probe, per_page=20):
         "deep page by number": f"/releases/?page={deep}",
         "release": probe["release"],
         "senator page": f"/senators/{probe['senator']}/",
+        "bill page": probe["bill"],
         "filtered feed": f"/releases/feed/rss/?senator={probe['senator']}",
         "API list": "/api/v1/releases/",
         "admin changelist": "/admin/releases/release/",
