@@ -279,15 +279,19 @@ def measure(vendor, probe, args, label, extra_env=None):
         chosen = pages(probe)
         if args.pages:  # a few pages only (the baseline is always measured: the ratios need it)
             wanted = [w.strip() for w in args.pages.split(",")]
-            chosen = {n: p for n, p in chosen.items()
-                      if n.startswith("baseline") or any(w in n for w in wanted)}  # fmt: skip
+
+            # "=list" names that page alone; "list" every page whose name holds the word.
+            def picked(n):
+                return any(n == w[1:] if w.startswith("=") else w in n for w in wanted)
+
+            chosen = {n: p for n, p in chosen.items() if n.startswith("baseline") or picked(n)}
         for name, path in chosen.items():
             url = f"http://127.0.0.1:{port}{path}"
             header = cookie if name == "admin changelist" else None
             cold = cold_ms(url, header)
             # Warm up every worker (each keeps its own counts in local memory) and the OS's
             # page cache: the steady state between edits. The first view is `cold` above.
-            wrk(url, 3, args.connections, header)
+            wrk(url, args.warmup, args.connections, header)
             alone = wrk(url, args.duration, 1, header)
             loaded = wrk(url, args.duration, args.connections, header)
             results[name] = {
@@ -379,6 +383,11 @@ def main():
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument(
+        "--warmup", type=int, default=3,
+        help="seconds of load before measuring, for every worker to keep its counts (a "
+        "cold count at 500,000 releases takes seconds: give it 30)",
+    )  # fmt: skip
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks" / "BENCHMARKS"))
     parser.add_argument("--skip-page-cache", action="store_true", help="measure without it only")
     parser.add_argument("--pages", default="", help="only pages whose names contain these words")
