@@ -16,6 +16,10 @@ from releases.models import Release
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "location", "address", "cancelled")
 
 
+def _this_hour(now):
+    return now.replace(minute=0, second=0, microsecond=0)
+
+
 class EventQuerySet(models.QuerySet):
     def public(self):
         """Events of public releases (the publication rule: drafts and embargoes never)."""
@@ -24,13 +28,13 @@ class EventQuerySet(models.QuerySet):
     def upcoming(self, now=None):
         """Still to come or under way: starting from the start of the hour, or not ended."""
         now = now or timezone.now()
-        since = now.replace(minute=0, second=0, microsecond=0)
-        return self.filter(Q(starts_at__gte=since) | Q(ends_at__gte=now))
+        return self.filter(Q(starts_at__gte=_this_hour(now)) | Q(ends_at__gte=now))
 
     def past(self, now=None):
+        """The rest: started before this hour and ended (or with no end given)."""
         now = now or timezone.now()
-        since = now.replace(minute=0, second=0, microsecond=0)
-        return self.filter(starts_at__lt=since).filter(Q(ends_at__isnull=True) | Q(ends_at__lt=now))
+        ended = Q(ends_at__isnull=True) | Q(ends_at__lt=now)
+        return self.filter(ended, starts_at__lt=_this_hour(now))
 
 
 class Event(models.Model):

@@ -39,11 +39,13 @@ def advisory_filter(data):
     """The events of the public media advisories the query `data` chooses. The search box
     is the release list's; advisories are chosen by the filters alone."""
     base = Release.objects.published().filter(type=ReleaseType.MEDIA_ADVISORY)
+    data = data.copy()
+    data.pop("q", None)
     filterset = ReleaseFilterSet(data, queryset=base)
     filterset.is_valid()
-    releases = apply_filters(filterset, base, exclude={"q"})
+    releases = apply_filters(filterset, base)
     filters = {k: v for k, v in filterset.form.cleaned_data.items() if k != "q"}
-    problems = [p for p in ignored_parameters(filterset) if "search" not in p]
+    problems = ignored_parameters(filterset)
     wanted = {**filters, "type": [ReleaseType.MEDIA_ADVISORY.slug]}
     return AdvisoryFilter(
         filters=filters,

@@ -7,15 +7,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
 
 from advisories import calendars
 from advisories.models import Event
 from advisories.selectors import advisory_filter, calendar_events, with_release
 from core.eastern import eastern_date
 from people.models import Senator
-from releases.browse.pagination import relink
+from releases.browse import registry
+from releases.browse.pagination import querystring_toggle, relink
 from releases.feeds import feed_query
+from releases.models import ReleaseType
 from releases.seo import site_root
 
 PER_PAGE = 50
@@ -49,15 +50,12 @@ def advisory_list(request):
         .order_by("last_name", "first_name")
     )
     chips = [
-        {
-            "label": f"Senator: {s}",
-            "url": relink(
-                request.GET,
-                senator=[x.slug for x in chosen.filters.get("senator", []) if x != s] or None,
-            ),
-        }
-        for s in chosen.filters.get("senator", [])
-    ]
+        {"label": f"{f.label}: {f.label_of(value)}",
+         "url": querystring_toggle(request.GET, f.parameter, f.value_of(value))}
+        for f in registry.public_filters()
+        for value in chosen.filters.get(f.parameter) or ()
+    ]  # fmt: skip
+    alerts_query = feed_query({**chosen.filters, "type": [ReleaseType.MEDIA_ADVISORY.slug]})
     return render(request, "advisories/advisory_list.html", {
         "heading": ("Past " if past else "Upcoming ") + chosen.name[0].lower() + chosen.name[1:],
         "past": past,
@@ -70,9 +68,7 @@ def advisory_list(request):
         "calendar_url": calendar_url,
         "webcal_url": "webcal://" + calendar_url.split("://", 1)[1],
         "other_url": relink(request.GET, when=None if past else "past"),
-        "alerts_url": reverse("alerts:subscribe") + "?" + urlencode(
-            [("type", "media-advisory"), *[("senator", s.slug)
-                                            for s in chosen.filters.get("senator", [])]]),
+        "alerts_url": reverse("alerts:subscribe") + alerts_query,
     })  # fmt: skip
 
 

@@ -27,7 +27,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -35,6 +34,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from production_server import gunicorn_start, process_stop, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -60,22 +61,9 @@ def database_url(vendor):
 
 
 def django_env(vendor, extra=None):
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url(vendor),
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", secrets.token_urlsafe(50)),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Plain http on loopback: no redirect to https, cookies over http.
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
-        "STATIC_ROOT": str(WORK / "static"),
-        "MEDIA_ROOT": str(WORK / "media"),
-        "DJANGO_LOG_LEVEL": "ERROR",
-        "PAGE_CACHE_STAMP_FILE": str(STAMP),
-        **(extra or {}),
-    }
+    return production_env(
+        WORK, database_url(vendor), secret_key=os.environ.get("BENCH_SECRET_KEY"), extra=extra
+    )
 
 
 def manage(vendor, *args, capture=False):
@@ -166,34 +154,9 @@ def pages(probe, per_page=20):
 
 
 def start_server(vendor, port, extra_env=None):
-    env = django_env(vendor, {
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_ACCESS_LOG": "/dev/null",
-        "GUNICORN_MAX_REQUESTS": "0",  # no recycling mid-measurement
-        **(extra_env or {}),
-    })  # fmt: skip
-    server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "--config", "gunicorn.conf.py"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
-
-
-def stop_server(server):
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
+    # No recycling mid-measurement.
+    env = django_env(vendor, {"GUNICORN_MAX_REQUESTS": "0", **(extra_env or {})})
+    return gunicorn_start(env, port)
 
 
 def admin_cookie(port, password):
@@ -310,7 +273,7 @@ def measure(vendor, probe, args, label, extra_env=None):
             )
         rss = worker_rss_mb(server)
     finally:
-        stop_server(server)
+        process_stop(server)
     baseline = results["baseline (robots.txt)"]["rps"]
     for row in results.values():
         row["ratio"] = row["rps"] / baseline if baseline else None

@@ -27,7 +27,6 @@ import argparse
 import gzip
 import json
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -38,6 +37,8 @@ import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+
+from production_server import gunicorn_start, process_stop, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -63,22 +64,7 @@ def free_port():
 
 
 def django_env(extra=None):
-    return {
-        **os.environ,
-        "DATABASE_URL": f"sqlite:///{DATABASE}",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # Plain http on loopback: no redirect to https (nginx ends TLS in production).
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-        "DJANGO_SECURE_HSTS_SECONDS": "0",
-        "STATIC_ROOT": str(WORK / "static"),
-        "MEDIA_ROOT": str(WORK / "media"),
-        "PAGE_CACHE_STAMP_FILE": str(WORK / "page-cache-stamp"),
-        "DJANGO_LOG_LEVEL": "ERROR",
-        **(extra or {}),
-    }
+    return production_env(WORK, f"sqlite:///{DATABASE}", extra=extra)
 
 
 def manage(*args, capture=True):
@@ -154,33 +140,7 @@ def pages(probe, base):
 
 
 def start_server(port):
-    env = django_env({
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_ACCESS_LOG": "/dev/null",
-        "GUNICORN_WORKERS": "2",
-    })  # fmt: skip
-    server = subprocess.Popen(
-        [str(Path(PY).parent / "gunicorn"), "--config", "gunicorn.conf.py"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
-            return server
-        except OSError:
-            time.sleep(0.3)
-    os.killpg(server.pid, signal.SIGKILL)
-    raise SystemExit(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
-
-
-def stop_server(server):
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
+    return gunicorn_start(django_env({"GUNICORN_WORKERS": "2"}), port)
 
 
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/sbin")
@@ -404,7 +364,7 @@ def main():
                 )
     finally:
         for server in reversed(servers):
-            stop_server(server)
+            process_stop(server)
     Path(args.out).write_text(report(rows, version, probe["releases"]))
     print(f"Wrote {args.out}; full reports in {reports}/")
 

@@ -111,8 +111,14 @@ def year_counts(releases):
 
 def _filter_key(filterset, archive, exclude):
     """The filters a count depends on, as plain values (for the count's cache key)."""
-    key = [("archive", archive)]
-    for name, value in sorted(filterset.form.cleaned_data.items()):
+    return (("archive", archive), *filters_key(filterset.form.cleaned_data, exclude))
+
+
+def filters_key(filters, exclude=None):
+    """A FilterSet's cleaned data but `exclude`, as plain values (part of a kept count's
+    key): the release list's facets and the quote list's read it."""
+    key = []
+    for name, value in sorted(filters.items()):
         if name == exclude or not value:
             continue
         if isinstance(value, str):

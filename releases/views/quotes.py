@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from core import caching
 from releases.browse import registry
-from releases.browse.facets import FACET_LIMIT, Choice, Facet, apply_filters
+from releases.browse.facets import FACET_LIMIT, Choice, Facet, apply_filters, filters_key
 from releases.browse.filters import QuoteFilterSet, ignored_parameters
 from releases.browse.pagination import paginate, querystring_toggle
 from releases.models import Quote
@@ -51,24 +51,11 @@ def _label(name, row):
     return row[0], ""
 
 
-def _filters_key(filters, exclude):
-    """The cleaned filters but `exclude`, as plain values (a kept count's key)."""
-    key = []
-    for name, value in sorted(filters.items()):
-        if name == exclude or not value:
-            continue
-        if isinstance(value, str):
-            key.append((name, value))
-        else:
-            key.append((name, tuple(sorted(registry.get(name).value_of(v) for v in value))))
-    return tuple(key)
-
-
 def quote_facet_rows(name, filterset, public):
     """[(slug, label, note, public quotes)] for every choice of one facet, busiest first, with
     every filter applied but its own; kept until something changes."""
     value_field, label_fields = QUOTE_FACETS[name]
-    others = _filters_key(filterset.form.cleaned_data, exclude=name)
+    others = filters_key(filterset.form.cleaned_data, exclude=name)
 
     def compute():
         quotes = apply_filters(filterset, public, exclude={name}) if others else public

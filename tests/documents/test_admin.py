@@ -8,6 +8,7 @@ from documents.models import Document
 from releases.models import Release
 from tests.support.admin_forms import (
     change_url,
+    documents_formset,
     opened_version,
     quotes_formset,
     release_form,
@@ -28,19 +29,6 @@ def staff_client(client):
 @pytest.fixture
 def release(klobuchar):
     return ReleaseFactory(title="Senators press State on trafficking", senators=[klobuchar])
-
-
-def documents_formset(rows, initial=0):
-    data = {
-        "documents-TOTAL_FORMS": str(len(rows)),
-        "documents-INITIAL_FORMS": str(initial),
-        "documents-MIN_NUM_FORMS": "0",
-        "documents-MAX_NUM_FORMS": "1000",
-    }
-    for i, row in enumerate(rows):
-        for field, value in row.items():
-            data[f"documents-{i}-{field}"] = value
-    return data
 
 
 def change_data(release, documents):

@@ -20,7 +20,8 @@ def entry(release):
 
 def test_a_save_weighs_its_own_entry_and_no_other(klobuchar):
     first = ReleaseFactory(title="Short title", senators=[klobuchar])
-    others = [ReleaseFactory(senators=[klobuchar]) for _ in range(3)]
+    for _ in range(3):  # entries already weighed, which the save must leave alone
+        ReleaseFactory(senators=[klobuchar])
     before = {e.pk: e.title_norm for e in IndexEntry.objects.all()}
 
     late = ReleaseFactory(title="A much longer title about rural broadband and farming")
@@ -36,7 +37,6 @@ def test_a_save_weighs_its_own_entry_and_no_other(klobuchar):
     assert after == before
     assert entry(late).title_norm < entry(first).title_norm  # a longer title weighs less
     assert entry(late).title_norm != 1.0
-    assert len(others) == 3
 
 
 def test_ranking_still_puts_a_title_match_first(klobuchar, client):

@@ -19,31 +19,33 @@ def png_file(name="photo.png", size=(12, 16)):
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
 
 
-def senators_formset(rows, initial=0):
-    """The issuing senators inline: rows of dicts with senator, role, order (and id)."""
+def inline_formset(prefix, rows, initial=0, least=0, most=1000):
+    """An inline formset as the release form posts it: its management form and `rows` of
+    {field: value} (with "id" for rows already saved, the first `initial` of them)."""
     data = {
-        "releasesenator_set-TOTAL_FORMS": str(len(rows)),
-        "releasesenator_set-INITIAL_FORMS": str(initial),
-        "releasesenator_set-MIN_NUM_FORMS": "1",
-        "releasesenator_set-MAX_NUM_FORMS": "1000",
+        f"{prefix}-TOTAL_FORMS": str(len(rows)),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": str(least),
+        f"{prefix}-MAX_NUM_FORMS": str(most),
     }
     for i, row in enumerate(rows):
         for field, value in row.items():
-            data[f"releasesenator_set-{i}-{field}"] = value
+            data[f"{prefix}-{i}-{field}"] = value
     return data
+
+
+def senators_formset(rows, initial=0):
+    """The issuing senators inline: rows of dicts with senator, role, order (and id)."""
+    return inline_formset("releasesenator_set", rows, initial, least=1)
 
 
 def quotes_formset(rows, initial=0):
-    data = {
-        "quotes-TOTAL_FORMS": str(len(rows)),
-        "quotes-INITIAL_FORMS": str(initial),
-        "quotes-MIN_NUM_FORMS": "0",
-        "quotes-MAX_NUM_FORMS": "1000",
-    }
-    for i, row in enumerate(rows):
-        for field, value in row.items():
-            data[f"quotes-{i}-{field}"] = value
-    return data
+    return inline_formset("quotes", rows, initial)
+
+
+def documents_formset(rows, initial=0):
+    """The PDF documents inline (documents/admin.py)."""
+    return inline_formset("documents", rows, initial)
 
 
 def release_form(**fields):
@@ -67,16 +69,7 @@ def release_form(**fields):
 
 def event_formset(rows, initial=0):
     """A media advisory's event inline (advisories/admin.py): at most one row."""
-    data = {
-        "event-TOTAL_FORMS": str(len(rows)),
-        "event-INITIAL_FORMS": str(initial),
-        "event-MIN_NUM_FORMS": "0",
-        "event-MAX_NUM_FORMS": "1",
-    }
-    for i, row in enumerate(rows):
-        for field, value in row.items():
-            data[f"event-{i}-{field}"] = value
-    return data
+    return inline_formset("event", rows, initial, most=1)
 
 
 def opened_version(release):
