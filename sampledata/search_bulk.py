@@ -13,12 +13,16 @@ and the entries are written in two steps: every chunk goes into a temporary tabl
 the strings modelsearch stores; PostgreSQL: the very SQL expressions modelsearch's
 compiler makes, compiled once and filled in), then, knowing the average title length,
 into the index with their final `title_norm` in one INSERT ... SELECT a chunk at a time,
-so each row is written and tokenized once. The result is what `rebuild_modelsearch_index`
-leaves: the same title, body and autocomplete contents, and `title_norm` from its final
-full refresh, which is then run as modelsearch writes it (changing only rows that differ;
-tests/sampledata/test_search_bulk.py holds it at none). Other backends (Elasticsearch,
-OpenSearch, the fallback) get modelsearch's `add_bulk`.
+so each row is written and tokenized once (on PostgreSQL, a build that at least doubles the
+index drops its GIN indexes first and builds them again after: see `set_indexes_aside`).
+Python prepares a chunk while the database writes the one before. The result is what
+`rebuild_modelsearch_index` leaves: the same title, body and autocomplete contents, and
+`title_norm` from its final full refresh, which is then run as modelsearch writes it
+(changing only rows that differ; tests/sampledata/test_search_bulk.py holds it at none).
+Other backends (Elasticsearch, OpenSearch, the fallback) get modelsearch's `add_bulk`.
 """
+
+from concurrent.futures import ThreadPoolExecutor
 
 from django.db import connections, reset_queries, router, transaction
 from django.db.models import Avg, F, TextField, Value
@@ -47,17 +51,26 @@ def search_index_bulk(jobs, *, batch_size, progress=None):
             writer = writers.get(index.get_key())
             if writer is None:
                 writer = writers[index.get_key()] = _writer_for(backend, index)
-            last, done = 0, 0
-            total = queryset.count()
-            while True:
-                chunk = list(queryset.filter(pk__gt=last).order_by("pk")[:batch_size])
-                if not chunk:
-                    break
-                writer.stage(model, chunk)
-                last, done = chunk[-1].pk, done + len(chunk)
+            done, total = 0, queryset.count()
+
+            def chunk_after(last, queryset=queryset):
+                return list(queryset.filter(pk__gt=last).order_by("pk")[:batch_size])
+
+            # A chunk's texts are made ready in Python while the database writes the one
+            # before (on PostgreSQL, in another thread: writer.write), and the next chunk
+            # is read in between, when the connection is free.
+            chunk = chunk_after(0)
+            while chunk:
+                prepared = writer.prepare(model, chunk)
+                writer.wait()
+                following = chunk_after(chunk[-1].pk)
+                writer.write(prepared)
+                done += len(chunk)
                 # With DEBUG on, Django keeps every query's SQL: a chunk's texts and all.
                 reset_queries()
                 say(f"search index: {model._meta.verbose_name_plural} {done:,}/{total:,}")
+                chunk = following
+            writer.wait()
             counts[model.__name__] = done
         for writer in writers.values():
             writer.finish(batch_size=batch_size, progress=say)
@@ -100,8 +113,14 @@ class _AddBulkWriter:
     def __init__(self, backend, index):
         self.index = index
 
-    def stage(self, model, objs):
-        self.index.add_items(model, objs)
+    def prepare(self, model, objs):
+        return model, objs
+
+    def write(self, prepared):
+        self.index.add_items(*prepared)
+
+    def wait(self):
+        pass
 
     def finish(self, *, batch_size, progress):
         pass
@@ -128,11 +147,12 @@ class _StagingWriter:
                 f"content_type_id integer NOT NULL, object_id varchar(50) NOT NULL{columns})"
             )
 
-    def stage(self, model, objs):
+    def prepare(self, model, objs):
+        """What `write` puts in the stage for these objects (None: nothing)."""
         indexer_class = self.indexer_class
         search_fields = model.get_search_fields()
         if not search_fields or not objs:
-            return
+            return None
         content_type_pk = get_content_type_pk(model)
         rows = []
         for obj in objs:
@@ -147,8 +167,16 @@ class _StagingWriter:
                     elif isinstance(current_field, AutocompleteField):
                         autocomplete.append(value)
             rows.append((content_type_pk, indexer.id, title, autocomplete, body))
-        self.write_stage(rows)
+        prepared = self.stage_rows(rows)
         self.staged += len(rows)
+        return prepared
+
+    def write(self, prepared):
+        if prepared is not None:
+            self.write_stage(prepared)
+
+    def wait(self):
+        """Until the last `write` is in the stage (raising what it raised)."""
 
     def finish(self, *, batch_size, progress):
         q = self.quote
@@ -179,12 +207,21 @@ class _StagingWriter:
                 f"ON CONFLICT ({q('content_type_id')}, {q('object_id')}) DO UPDATE SET "
                 f"{self.on_conflict_set()}"
             )
+            rebuilt = self.set_indexes_aside(cursor)
             for start in range(0, self.staged, batch_size):
                 end = min(start + batch_size, self.staged)
                 cursor.execute(sql, [lavg, start, end])
                 reset_queries()
                 progress(f"search index: entries written {end:,}/{self.staged:,}")
             cursor.execute(f"DROP TABLE {STAGE}")
+            if rebuilt:
+                # The foreign keys' deferred checks first: an index is not built over a
+                # table with checks pending. Deferred again after, as Django leaves them.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                for name, definition in rebuilt:
+                    progress(f"search index: building {name}")
+                    cursor.execute(definition)
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         # Should change nothing: it is there so that the result is modelsearch's by definition.
         changed = title_norms_refresh(self.index)
         progress(f"search index: title norms checked, {changed:,} changed")
@@ -192,6 +229,10 @@ class _StagingWriter:
     def on_conflict_set(self):
         q = self.quote
         return ", ".join(f"{q(name)} = excluded.{q(name)}" for name in self.columns)
+
+    def set_indexes_aside(self, cursor):
+        """Indexes to drop now and build again after the inserts: [(name, its CREATE)]."""
+        return []
 
 
 class _SQLiteWriter(_StagingWriter):
@@ -201,9 +242,9 @@ class _SQLiteWriter(_StagingWriter):
 
         return ObjectIndexer
 
-    def write_stage(self, rows):
+    def stage_rows(self, rows):
         # ObjectIndexer.title/body/autocomplete: the values joined by spaces, as they come.
-        values = [
+        return [
             (
                 self.staged + n + 1, content_type_pk, object_id,
                 " ".join(v for (v,) in title), " ".join(v for (v,) in autocomplete),
@@ -211,6 +252,8 @@ class _SQLiteWriter(_StagingWriter):
             )
             for n, (content_type_pk, object_id, title, autocomplete, body) in enumerate(rows)
         ]  # fmt: skip
+
+    def write_stage(self, values):
         with self.connection.cursor() as cursor:
             cursor.executemany(
                 f"INSERT INTO {STAGE} (id, content_type_id, object_id, title, autocomplete, body)"
@@ -257,7 +300,10 @@ class _PostgresWriter(_StagingWriter):
         self._empty = self._compile(EMPTY_VECTOR)
         self._pieces = {}
         self.connection.ensure_connection()
-        self._literal = Transformer.from_context(self.connection.connection).as_literal
+        self._raw = self.connection.connection
+        self._literal = Transformer.from_context(self._raw).as_literal
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="search-bulk")
+        self._pending = None
 
     @property
     def indexer_class(self):
@@ -300,12 +346,37 @@ class _PostgresWriter(_StagingWriter):
             pieces.append(f"{before}{self.literal(text)}{after}")
         return balanced_reduce(lambda a, b: f"({a} || {b})", pieces)
 
+    def set_indexes_aside(self, cursor):
+        # Each entry inserted goes into five GIN indexes (title, body, autocomplete, title ||
+        # body, and trigrams or the like), and at millions of entries keeping them up to date
+        # row by row took most of the build. When the build writes at least as many entries
+        # as the index holds, the GIN and GiST indexes are dropped (in this transaction: a
+        # failure brings them back) and built again from their own definitions at the end,
+        # which is PostgreSQL's advice for bulk loads. The unique key ON CONFLICT needs stays.
+        cursor.execute(f"SELECT COUNT(*) FROM {self.entry_table}")
+        if cursor.fetchone()[0] > self.staged:
+            return []
+        cursor.execute(
+            "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x"
+            " JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam"
+            " WHERE x.indrelid = %s::regclass AND a.amname IN ('gin', 'gist')"
+            " AND NOT x.indisunique ORDER BY i.relname",
+            [self.entry_table],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {self.quote(name)}")
+        # Building a GIN index is much faster with room to sort in (the default is 64 MB).
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        return indexes
+
     def on_conflict_set(self):
         # modelsearch's PostgreSQL add_items sets a replaced row's norm to 1.0 before its
         # refresh; rows with a title then get theirs, as here.
         return super().on_conflict_set() + ', "title_norm" = excluded."title_norm"'
 
-    def write_stage(self, rows):
+    def stage_rows(self, rows):
+        """The INSERT into the stage, as one statement with its values written out."""
         config, autocomplete_config = self.backend.config, self.backend.autocomplete_config
         values = []
         for n, (content_type_pk, object_id, title, autocomplete, body) in enumerate(rows):
@@ -317,9 +388,26 @@ class _PostgresWriter(_StagingWriter):
             for texts in (title, body):
                 row.append(self.literal(" ".join(t for _, v in texts if (t := v.strip()))))
             values.append(f"({', '.join(row)})")
-        with self.connection.cursor() as cursor:
-            # No parameters: psycopg sends the statement as it is.
-            cursor.execute(
-                f"INSERT INTO {STAGE} (id, content_type_id, object_id, title, autocomplete, body,"
-                f" title_text, body_text) VALUES {', '.join(values)}"
-            )
+        return (
+            f"INSERT INTO {STAGE} (id, content_type_id, object_id, title, autocomplete, body,"
+            f" title_text, body_text) VALUES {', '.join(values)}"
+        )
+
+    def write_stage(self, statement):
+        # Sent from another thread on the same psycopg connection (so in this transaction,
+        # and it sees the temporary stage): the server tokenizes this chunk, about half the
+        # build's time, while Python prepares the next one. psycopg's connections may be
+        # shared by threads; it runs one statement at a time. No parameters: psycopg sends
+        # the statement as it is.
+        self.wait()
+        self._pending = self._thread.submit(self._raw.execute, statement)
+
+    def wait(self):
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.result()
+
+    def finish(self, *, batch_size, progress):
+        self.wait()
+        self._thread.shutdown()
+        super().finish(batch_size=batch_size, progress=progress)
