@@ -103,15 +103,23 @@ def _weighted_sqlite_backend_class():
             # One bm25() over the whole match, weighted by column (lower is better).
             return ColumnWeightedBM25()
 
-        def search(self, config, start, stop, score_field=None):
+        def _plain(self, score_field=None):
             query = normalize(self.query)
             plain = not isinstance(query, (MatchAll, Not))
-            if not (plain and self.order_by_relevance and score_field is None):
-                return super().search(config, start, stop, score_field)
-            match = MatchExpression(
+            return query if plain and self.order_by_relevance and score_field is None else None
+
+        def _match(self, query, config):
+            return MatchExpression(
                 self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config=config)
             )
-            entries = SQLiteFTSIndexEntry.objects.filter(match).filter(
+
+        def ranked_ids(self, config):
+            """The ids of the best RANKED matches, best first (None: not a ranked search).
+            Kept until something changes, like a count."""
+            query = self._plain()
+            if query is None:
+                return None
+            entries = SQLiteFTSIndexEntry.objects.filter(self._match(query, config)).filter(
                 index_entry__content_type__in=get_descendants_content_types_pks(self.queryset.model)
             )
             ranked = (
@@ -119,16 +127,21 @@ def _weighted_sqlite_backend_class():
                 .order_by("score")
                 .values_list("index_entry__object_id", flat=True)[:RANKED]
             )
+            key = ("search-rank", self.queryset.model._meta.label, repr(query), self.fields)
+            return caching.remember(key, lambda: [int(pk) for pk in ranked])
+
+        def search(self, config, start, stop, score_field=None):
+            query = self._plain(score_field)
+            if query is None:
+                return super().search(config, start, stop, score_field)
             # The MATCH once, as a list of rowids; joined the other way round SQLite would
             # run it again for every index entry of the model.
-            matched = SQLiteFTSIndexEntry.objects.filter(match).values("pk")
+            matched = SQLiteFTSIndexEntry.objects.filter(self._match(query, config)).values("pk")
             ids = IndexEntry.objects.filter(
                 pk__in=matched,
                 content_type__in=get_descendants_content_types_pks(self.queryset.model),
             ).values("object_id")
-            # The best matches' order is kept until something changes, like a count.
-            key = ("search-rank", self.queryset.model._meta.label, repr(query), self.fields)
-            best = caching.remember(key, lambda: list(ranked))
+            best = self.ranked_ids(config)
             ordered = self.queryset.filter(pk__in=ids).order_by(
                 PlaceIn(best).asc(), *self.queryset.model._meta.ordering
             )
@@ -195,31 +208,48 @@ def _postgres_backend_class():
         """modelsearch's ranking, worked out on the index alone: it joined every release to
         its index entry and computed ts_rank for every match before sorting them."""
 
-        def search(self, config, start, stop, score_field=None, backend=None):
+        def _plain(self, score_field=None):
             query = self.query
             plain = not isinstance(query, (MatchAll, Not, Fuzzy))
-            if not (plain and self.order_by_relevance and score_field is None and not self.fields):
-                return super().search(config, start, stop, score_field, backend)
+            if plain and self.order_by_relevance and score_field is None and not self.fields:
+                return query
+            return None
+
+        def _entries(self, query, config):
             tsquery = self.build_tsquery(query, config=config)
             # title || body, exactly as modelsearch's GIN index on the pair is defined.
             both = CombinedExpression(F("title"), "||", F("body"), output_field=SearchVectorField())
-            entries = (
+            return (
                 IndexEntry.objects.filter(
                     content_type__in=get_descendants_content_types_pks(self.queryset.model)
                 )
                 .annotate(_vector_=both)
                 .filter(_vector_=tsquery)
             )
+
+        def ranked_ids(self, config):
+            """The ids of the best RANKED matches, best first (None: not a ranked search).
+            Kept until something changes, like a count."""
+            query = self._plain()
+            if query is None:
+                return None
             rank = self._build_rank_expression(
                 [(F("title"), F("title_norm")), (F("body"), 1.0)], config
             )
             ranked = (
-                entries.annotate(score=rank)
+                self._entries(query, config).annotate(score=rank)
                 .order_by("-score", "-id")
                 .values_list("object_id", flat=True)[:RANKED]
-            )
+            )  # fmt: skip
             key = ("search-rank", self.queryset.model._meta.label, repr(query))
-            best = caching.remember(key, lambda: list(ranked))
+            return caching.remember(key, lambda: [int(pk) for pk in ranked])
+
+        def search(self, config, start, stop, score_field=None, backend=None):
+            query = self._plain(score_field)
+            if query is None:
+                return super().search(config, start, stop, score_field, backend)
+            best = self.ranked_ids(config)
+            entries = self._entries(query, config)
             ids = entries.values(pk_=Cast("object_id", BigIntegerField()))
             ordered = self.queryset.filter(pk__in=ids).order_by(
                 PlaceIn(best).asc(), *self.queryset.model._meta.ordering

@@ -37,3 +37,40 @@ def search(queryset, text):
         *(When(pk=pk, then=Value(i)) for i, pk in enumerate(ids)), output_field=IntegerField()
     )
     return queryset.filter(pk__in=ids).order_by(order)
+
+
+def ranked_ids(queryset, text):
+    """The ids of the best matches for `text`, best first, as `search` orders them: every
+    match if the list is shorter than search.backend.RANKED. Kept until something changes.
+    None where the backend ranks otherwise (Elasticsearch) or `text` holds no words.
+
+    A page of results inside this list needs no pass over every match: it is the list's
+    releases that pass the other filters, in its order (browse/pagination.py).
+    """
+    query = clean_query(text)
+    if not query:
+        return None
+    backend = get_search_backend()
+    results = backend.search(query, queryset, operator="and", order_by_relevance=True)
+    compiler = getattr(results, "query_compiler", None)
+    if compiler is None or not hasattr(compiler, "ranked_ids"):
+        return None
+    return compiler.ranked_ids(compiler.get_config(backend))
+
+
+def ranked_slice(candidates, best, start, stop):
+    """The ids at [start:stop] of the results, best first, read from `best` (`ranked_ids`)
+    alone: those of `candidates` (the list's other filters) among them, in its order. None
+    when that may not be the results' slice: the list holds the best RANKED matches only,
+    and fewer of them than `stop` pass the filters (the matches beyond come next).
+    """
+    from search.backend import RANKED, PlaceIn
+
+    ids = list(
+        candidates.filter(pk__in=best)
+        .order_by(PlaceIn(best))
+        .values_list("pk", flat=True)[start:stop]
+    )
+    if len(ids) == stop - start or len(best) < RANKED:
+        return ids
+    return None

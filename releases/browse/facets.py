@@ -10,8 +10,10 @@ At 100,000 releases the counts must stay quick, so:
 - with no filter at all, a count over the public releases is every link's count minus the
   links of the few releases not public (drafts and embargoes), which needs no join
   (releases/selectors.py);
-- a choice filter (the type) is counted by one GROUP BY on its indexed column;
-- years are counted by ranges of publication time the index serves, not by extracting each
+- a choice filter (the type) is counted by one GROUP BY on its indexed column (with no
+  filter, over every release less the few not public, as links are);
+- years are counted in one pass, each row's year a CASE over the years' first moments
+  (with no filter, by ranges of publication time the index serves), not by extracting each
   row's year;
 - a facet lists its FACET_LIMIT busiest choices (and any chosen one), not 2,000 bills;
 - every result is kept by core/caching.py until something changes.
@@ -26,7 +28,7 @@ from django.urls import reverse
 from core import caching
 from core.eastern import eastern_date
 from releases.browse import registry
-from releases.models import year_span
+from releases.models import Release, year_span
 from releases.selectors import choice_counts, link_counts
 
 FACET_LIMIT = 24  # choices a facet lists, busiest first; chosen ones are always added
@@ -89,14 +91,23 @@ def linked_choices(public_filter, counts, limit=FACET_LIMIT):
     return [(public_filter.value_of(obj), public_filter.choice_label(obj), n) for obj, n in rows]
 
 
-def year_counts(releases):
-    """[(year, count)], newest first: one COUNT per year, each a range the index serves."""
-    bounds = releases.order_by().aggregate(first=Min("published_at"), last=Max("published_at"))
-    if bounds["first"] is None:
+def year_counts(releases, *, by_ranges=False):
+    """[(year, count)], newest first, for `releases` (a subset of the public releases).
+
+    One pass over them (`count_by_year`): a COUNT per year ran a search's or a filter's join
+    once for every year (3.1 s of a search's first view at 500,000 releases). Over every
+    public release (`by_ranges`), a COUNT per year instead, each a range of the
+    publication-time index read alone, which is quicker there (90 ms against 160 ms at
+    500,000).
+    """
+    span = public_years()
+    if span is None:
         return []
-    first = eastern_date(bounds["first"]).year
-    last = eastern_date(bounds["last"]).year
+    first, last = span
     years = list(range(last, first - 1, -1))
+    if not by_ranges:
+        counts = releases.count_by_year(first, last)
+        return [(y, counts[y]) for y in years if counts.get(y)]
     parts, params = [], []
     for year in years:
         within = releases.order_by().published_between(*year_span(year))
@@ -107,6 +118,19 @@ def year_counts(releases):
         cursor.execute("SELECT " + ", ".join(parts), params)
         counts = cursor.fetchone()
     return [(year, n) for year, n in zip(years, counts, strict=True) if n]
+
+
+def public_years():
+    """(the first, the last) year with a public release, Eastern time, or None; kept."""
+
+    def compute():
+        public = Release.objects.published().order_by()
+        bounds = public.aggregate(first=Min("published_at"), last=Max("published_at"))
+        if bounds["first"] is None:
+            return None
+        return eastern_date(bounds["first"]).year, eastern_date(bounds["last"]).year
+
+    return caching.remember(("public-years",), compute)
 
 
 def _filter_key(filterset, archive, exclude):
@@ -138,10 +162,10 @@ def facet_rows(public_filter, filterset, base, archive):
     def compute():
         releases = apply_filters(filterset, base, exclude={name})
         if public_filter.kind == "year":
-            counts = dict(year_counts(releases))
+            counts = dict(year_counts(releases, by_ranges=unfiltered))
             return [(str(y), str(y), n) for y, n in counts.items()], counts
         if public_filter.kind == "choice":
-            counts = choice_counts(name, releases)
+            counts = choice_counts(name) if unfiltered else choice_counts(name, releases)
             options = public_filter.options()
             rows = [(o.value, o.label, counts[o.value]) for o in options if counts.get(o.value)]
             return rows, counts

@@ -22,6 +22,7 @@ from django.utils.functional import cached_property
 
 from core import caching
 from core.eastern import eastern
+from search.query import ranked_slice
 
 CURSOR = re.compile(r"([0-9]{1,17})-([0-9]{1,12})")  # microseconds since 1970 - release id
 DIRECTIONS = ("older", "newer")
@@ -30,9 +31,10 @@ DIRECTIONS = ("older", "newer")
 class CountedPaginator(Paginator):
     """A Paginator whose total is kept between changes under `count_key`."""
 
-    def __init__(self, *args, count_key=None, **kwargs):
+    def __init__(self, *args, count_key=None, ranked=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        self.ranked = ranked
 
     @cached_property
     def count(self):
@@ -45,8 +47,19 @@ class CountedPaginator(Paginator):
         those rows: a numbered page far down a list reads 20 rows, not all the ones above."""
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        ids = list(self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page])
-        rows = {row.pk: row for row in self.object_list.filter(pk__in=ids)}
+        top = bottom + self.per_page
+        rows = self.object_list
+        ids = None
+        if self.ranked is not None:
+            # Search results best first: a page within the kept ranking is read from it,
+            # without going over every match again (search/query.py).
+            candidates, best = self.ranked
+            ids = ranked_slice(candidates, best, bottom, top)
+            if ids is not None:
+                rows = candidates
+        if ids is None:
+            ids = list(self.object_list.values_list("pk", flat=True)[bottom:top])
+        rows = {row.pk: row for row in rows.filter(pk__in=ids)}
         return self._get_page([rows[pk] for pk in ids if pk in rows], number, self)
 
 
@@ -120,15 +133,17 @@ class ListPage:
 
 
 def paginate(request, queryset, per_page=None, *, keyset=False, count_key=None,
-             relevance=False):  # fmt: skip
+             relevance=False, ranked=None):  # fmt: skip
     """A page of `queryset`; a garbage or out-of-range ?page= or cursor gives the nearest page.
 
     `keyset=True` for lists ordered newest first (-published_at, -id): "Older →" and
     "← Newer" then move by position. `count_key` names the list's total for keeping.
     `relevance=True` for results best match first: their links read "Next" and "Previous".
+    `ranked=(candidates, ids)`: the same results are `candidates` in the order of these ids
+    as far as they go (a search's kept ranking, search/query.py `ranked_slice`).
     """
     per_page = per_page or settings.RELEASES_PER_PAGE
-    paginator = CountedPaginator(queryset, per_page, count_key=count_key)
+    paginator = CountedPaginator(queryset, per_page, count_key=count_key, ranked=ranked)
     query = request.GET
     if keyset:
         for direction in DIRECTIONS:

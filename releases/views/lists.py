@@ -11,6 +11,7 @@ from releases.browse.filters import ReleaseFilterSet, ignored_parameters
 from releases.browse.pagination import paginate, querystring_toggle, relink
 from releases.feeds import describe, feed_links
 from releases.models import Release
+from search.query import ranked_ids
 
 # A search is shown best match first unless the reader asks for `?sort=newest`. Reporters
 # mostly want the newest, but a search is a question about words: ranked, the release whose
@@ -53,14 +54,21 @@ def release_list(request, year=None, month=None):
     q = filters.get("q")
     sort = "newest" if request.GET.get("sort") == "newest" else "relevance"
     by_relevance = bool(q) and sort == "relevance"
+    ranked = None
     if q and not by_relevance:
         results = results.order_by("-published_at", "-pk")
+    elif by_relevance:
+        best = ranked_ids(base, q)
+        if best is not None:
+            others = facet_lib.apply_filters(filterset, base, exclude={"q"})
+            ranked = (others.for_listing(), best)
     page = paginate(
         request,
         results.for_listing(),
         keyset=not by_relevance,  # in order of relevance, results are paged by number
         relevance=by_relevance,
         count_key=facet_lib.result_key(filterset, archive),  # the same total in any order
+        ranked=ranked,
     )
 
     def toggle(name, value):

@@ -442,17 +442,18 @@ def build_listed_newsroom(size):
 # embargo's time once per change.
 COLD_AND_WARM = {
     "home": (lambda n: "/", 10, 5),
-    # Cold list pages: + the type facet's one GROUP BY.
-    "release list": (lambda n: "/releases/", 21, 4),
+    # Cold list pages: + the type facet's one GROUP BY (unfiltered: and the hidden ones').
+    "release list": (lambda n: "/releases/", 22, 4),
     "filtered release list": (
         lambda n: f"/releases/?senator={n.senator.slug}&topic={n.topic.slug}",
         19,
         6,
     ),
     "year archive": (lambda n: "/releases/2014/", 17, 4),
-    "deep page by position": (lambda n: older_than(n, "/releases/"), 20, 3),
-    # + corrections, documents
-    "release page": (lambda n: n.detailed.get_absolute_url(), 11, 11),
+    "deep page by position": (lambda n: older_than(n, "/releases/"), 21, 3),
+    # + corrections, documents; cold: + the related releases' scores (kept after), and
+    # when kept values must end
+    "release page": (lambda n: n.detailed.get_absolute_url(), 13, 11),
     "senator list": (lambda n: "/senators/", 6, 2),  # + states, then in office and former
     "senator page": (lambda n: n.senator.get_absolute_url(), 10, 7),  # + activity chart
     "topic list": (lambda n: "/topics/", 7, 2),  # + letters and totals, a page's count, ids
