@@ -43,9 +43,11 @@ WORK = Path("/tmp/newsroom-bench")
 STAMP = WORK / "page-cache-stamp"  # the servers' generation (core/caching.py)
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/newsroom_bench")
 
-# Targets from the issue, at 100,000 releases on a 2-core machine.
+# Targets from the issues, at 100,000 releases on a 2-core machine (a search's p50 under
+# 100 ms) and at 500,000 on PostgreSQL (a search's under 50 ms, as every other page's).
 TARGET_P50_MS, TARGET_P99_MS = 50, 150
 TARGET_SEARCH_P50_MS, TARGET_ADMIN_MS = 100, 300
+ARCHIVE_SCALE = 500_000  # from here on, the search's target is every page's
 TARGET_WORKER_MB = 200
 TARGET_CACHED_RATIO = 0.70  # with the page cache: every public page at 70% of the baseline
 
@@ -178,7 +180,24 @@ def admin_cookie(port, password):
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+# wrk stops sending when its time is up, but the requests it left queued in gunicorn are
+# still served: measured straight after, a page waited behind the last page's backlog (on
+# the 2-core machine at 500,000 releases, a filtered list's first view 2.3 s in the server
+# against 0.3 s alone, and the p99 of one connection after the warm-up 560 ms).
+SETTLE_SECONDS = 5
+
+
 def wrk(url, duration, connections, header=None):
+    """wrk's figures for `url`; after a run with several connections, the server's queue is
+    left to empty (SETTLE_SECONDS) before anything else is measured."""
+    try:
+        return _wrk(url, duration, connections, header)
+    finally:
+        if connections > 1:
+            time.sleep(SETTLE_SECONDS)
+
+
+def _wrk(url, duration, connections, header=None):
     threads = min(connections, 2)
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url]
     if header:
@@ -280,8 +299,9 @@ def measure(vendor, probe, args, label, extra_env=None):
     return {"pages": results, "worker_rss_mb": rss}
 
 
-def verdicts(run):
+def verdicts(run, releases):
     """Which of the issue's targets a no-cache run meets, page by page."""
+    search_p50 = TARGET_P50_MS if releases >= ARCHIVE_SCALE else TARGET_SEARCH_P50_MS
     out = {}
     for name, row in run["pages"].items():
         if name.startswith("baseline"):
@@ -289,7 +309,7 @@ def verdicts(run):
         if name == "admin changelist":
             out[name] = row["p50_ms"] < TARGET_ADMIN_MS
         elif name == "list search":
-            out[name] = row["p50_ms"] < TARGET_SEARCH_P50_MS and row["p99_ms"] < TARGET_P99_MS
+            out[name] = row["p50_ms"] < search_p50 and row["p99_ms"] < TARGET_P99_MS
         else:
             out[name] = row["p50_ms"] < TARGET_P50_MS and row["p99_ms"] < TARGET_P99_MS
     return out
@@ -372,7 +392,7 @@ def main():
                 vendor, probe, args, "no page cache", {"DJANGO_PAGE_CACHE_SECONDS": "0"}
             )
         }
-        runs["no page cache"]["verdicts"] = verdicts(runs["no page cache"])
+        runs["no page cache"]["verdicts"] = verdicts(runs["no page cache"], args.releases)
         if not args.skip_page_cache:
             runs["page cache"] = measure(
                 vendor, probe, args, "page cache", {"DJANGO_PAGE_CACHE_SECONDS": "300"}
