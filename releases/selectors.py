@@ -301,6 +301,14 @@ def _grouped(links, column):
     return dict(rows)
 
 
+def _grouped_less(every, hidden, column):
+    """{value of `column`: rows of `every` less rows of `hidden`}, without the values left at
+    none: the public counts, with no filter, as every row's less the hidden releases'."""
+    minus = _grouped(hidden, column)
+    counts = {key: n - minus.get(key, 0) for key, n in _grouped(every, column).items()}
+    return {key: n for key, n in counts.items() if n > 0}
+
+
 def link_counts(parameter, releases=None):
     """{object id: how many of `releases` link to it} for a link filter of the registry;
     `releases=None` means every public release.
@@ -311,10 +319,8 @@ def link_counts(parameter, releases=None):
     public_filter = registry.get(parameter)
     model, column = public_filter.link_model, public_filter.link_column
     if releases is None:
-        every = _grouped(model.objects.all(), column)
-        hidden = _grouped(model.objects.filter(release_id__in=Release.objects.hidden_ids()), column)
-        counts = {pk: n - hidden.get(pk, 0) for pk, n in every.items()}
-        return {pk: n for pk, n in counts.items() if n > 0}
+        hidden = model.objects.filter(release_id__in=Release.objects.hidden_ids())
+        return _grouped_less(model.objects.all(), hidden, column)
     return _grouped(model.objects.filter(release_id__in=releases.values("pk")), column)
 
 
@@ -327,12 +333,10 @@ def choice_counts(parameter, releases=None):
     by_code = {option.code: option.value for option in public_filter.options()}
     column = public_filter.column
     if releases is None:
-        every = _grouped(Release.objects.all(), column)
-        hidden = _grouped(Release.objects.hidden(), column)
-        grouped = {code: n - hidden.get(code, 0) for code, n in every.items()}
+        grouped = _grouped_less(Release.objects.all(), Release.objects.hidden(), column)
     else:
         grouped = _grouped(releases, column)
-    return {by_code[code]: n for code, n in grouped.items() if code in by_code and n > 0}
+    return {by_code[code]: n for code, n in grouped.items() if code in by_code}
 
 
 def public_link_counts(parameter):

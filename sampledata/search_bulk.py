@@ -347,12 +347,12 @@ class _PostgresWriter(_StagingWriter):
         return balanced_reduce(lambda a, b: f"({a} || {b})", pieces)
 
     def set_indexes_aside(self, cursor):
-        # Each entry inserted goes into five GIN indexes (title, body, autocomplete, title ||
-        # body, and trigrams or the like), and at millions of entries keeping them up to date
-        # row by row took most of the build. When the build writes at least as many entries
-        # as the index holds, the GIN and GiST indexes are dropped (in this transaction: a
-        # failure brings them back) and built again from their own definitions at the end,
-        # which is PostgreSQL's advice for bulk loads. The unique key ON CONFLICT needs stays.
+        # Each entry inserted goes into four GIN indexes (title, body, autocomplete, and
+        # title || body), kept up to date row by row. When the build writes at least as
+        # many entries as the index holds, the GIN and GiST indexes are dropped (in this
+        # transaction: a failure brings them back) and built again from their own
+        # definitions at the end, which is PostgreSQL's advice for bulk loads. The unique
+        # key ON CONFLICT needs stays.
         cursor.execute(f"SELECT COUNT(*) FROM {self.entry_table}")
         if cursor.fetchone()[0] > self.staged:
             return []

@@ -28,17 +28,15 @@ import gzip
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.parse
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
 
-from production_server import gunicorn_start, process_stop, production_env
+from production_server import answering, gunicorn_start, process_stop, production_env
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -190,17 +188,9 @@ def start_nginx(port, upstream_port):
         [NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if proxy.poll() is not None:
-            raise SystemExit(f"nginx did not start: {(prefix / 'error.log').read_text()}")
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
-            return proxy
-        except OSError:
-            time.sleep(0.2)
-    os.killpg(proxy.pid, signal.SIGKILL)
-    raise SystemExit("nginx did not answer")
+    if not answering(port, 20, proxy):
+        raise SystemExit(f"nginx did not start: {(prefix / 'error.log').read_text()}")
+    return proxy
 
 
 def html_size(url):

@@ -44,15 +44,24 @@ def gunicorn_start(env, port, seconds=60):
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         start_new_session=True,
     )  # fmt: skip
+    if not answering(port, seconds, server):
+        raise SystemExit(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
+    return server
+
+
+def answering(port, seconds, process):
+    """Whether 127.0.0.1:`port` answers /robots.txt within `seconds` while `process` runs;
+    if not, the process and its children are killed."""
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
-            return server
+            return True
         except OSError:
             time.sleep(0.3)
-    os.killpg(server.pid, signal.SIGKILL)
-    raise SystemExit(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    return False
 
 
 def process_stop(server):

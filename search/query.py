@@ -10,6 +10,8 @@ import re
 from django.db.models import Case, IntegerField, Value, When
 from modelsearch.backends import get_search_backend
 
+from search import backend as search_backend
+
 MAX_TERMS = 12
 WORD = re.compile(r"[\w’']+", re.UNICODE)
 
@@ -29,7 +31,7 @@ def search(queryset, text):
     query = clean_query(text)
     if not query:
         return queryset
-    results = get_search_backend().search(query, queryset, operator="and", order_by_relevance=True)
+    results = _backend_search(get_search_backend(), queryset, query)
     if hasattr(results, "get_queryset"):
         return results.get_queryset()
     ids = [obj.pk for obj in results[:1000]]
@@ -51,7 +53,7 @@ def ranked_ids(queryset, text):
     if not query:
         return None
     backend = get_search_backend()
-    results = backend.search(query, queryset, operator="and", order_by_relevance=True)
+    results = _backend_search(backend, queryset, query)
     compiler = getattr(results, "query_compiler", None)
     if compiler is None or not hasattr(compiler, "ranked_ids"):
         return None
@@ -64,13 +66,16 @@ def ranked_slice(candidates, best, start, stop):
     when that may not be the results' slice: the list holds the best RANKED matches only,
     and fewer of them than `stop` pass the filters (the matches beyond come next).
     """
-    from search.backend import RANKED, PlaceIn
-
     ids = list(
         candidates.filter(pk__in=best)
-        .order_by(PlaceIn(best))
+        .order_by(search_backend.PlaceIn(best))
         .values_list("pk", flat=True)[start:stop]
     )
-    if len(ids) == stop - start or len(best) < RANKED:
+    if len(ids) == stop - start or len(best) < search_backend.RANKED:
         return ids
     return None
+
+
+def _backend_search(backend, queryset, query):
+    """The backend's search for cleaned words: every word must match, best first."""
+    return backend.search(query, queryset, operator="and", order_by_relevance=True)
