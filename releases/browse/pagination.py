@@ -28,6 +28,12 @@ CURSOR = re.compile(r"([0-9]{1,17})-([0-9]{1,12})")  # microseconds since 1970 -
 DIRECTIONS = ("older", "newer")
 
 
+def kept_count(queryset, count_key):
+    """How many rows `queryset` has, kept between changes under `count_key` (the total a
+    paginated list shows)."""
+    return caching.remember(("list-count", *count_key), queryset.count)
+
+
 class CountedPaginator(Paginator):
     """A Paginator whose total is kept between changes under `count_key`."""
 
@@ -40,7 +46,7 @@ class CountedPaginator(Paginator):
     def count(self):
         if self.count_key is None:
             return self.object_list.count()
-        return caching.remember(("list-count", *self.count_key), self.object_list.count)
+        return kept_count(self.object_list, self.count_key)
 
     def page(self, number):
         """The page's ids first (the index alone can skip past the pages before it), then

@@ -5,8 +5,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -39,6 +40,22 @@ def public_condition(prefix=""):
         f"{prefix}status": Release.Status.PUBLISHED,
         f"{prefix}published_at__lte": timezone.now(),
     })  # fmt: skip
+
+
+class IdAmong(models.Func):
+    """`id = ANY(ARRAY(subquery))` (PostgreSQL): the subquery is run once, and the ids it
+    gives looked up by primary key; the planner cannot turn it into a join."""
+
+    arg_joiner = " = ANY(ARRAY"
+    template = "(%(expressions)s))"
+    output_field = models.BooleanField()
+
+
+# Newest first by an expression no index matches (COALESCE of the column with itself), so
+# the database sorts the rows it found (ReleaseQuerySet.among_few).
+_SORT_TIME = Coalesce("published_at", "published_at")
+SORTED_BY_TIME = (_SORT_TIME.desc(), F("pk").desc())
+SORTED_BY_TIME_ASC = (_SORT_TIME.asc(), F("pk").asc())
 
 
 class ReleaseQuerySet(models.QuerySet):
@@ -113,11 +130,28 @@ class ReleaseQuerySet(models.QuerySet):
 
     def older_than(self, moment, pk):
         """Releases after (moment, pk) in the list's order, newest first: the next page by
-        position, read from the publication-time index."""
+        position, read from the publication-time index (or sorted, as `among_few` sorts)."""
         return self.filter(
             Q(published_at__lt=moment) | Q(published_at=moment, pk__lt=pk),
             published_at__lte=moment,
-        ).order_by("-published_at", "-pk")
+        ).order_by(*self._time_order(descending=True))
+
+    def among_few(self, ids):
+        """The releases whose ids `ids` (a subquery) gives, a thousand or so at most, newest
+        first. On PostgreSQL, looked up by primary key and sorted: given `pk__in`, it walks
+        every public release newest first and probes each, expecting them spread over the
+        years, and a bill's releases are of its Congress (for a bill of 2017, 257,000
+        releases walked at 500,000: 230 ms; these 630 lookups and a sort: 6 ms). SQLite,
+        with no statistics, would scan every public release for the list: `pk__in` there."""
+        if connections[self.db].vendor != "postgresql":
+            return self.filter(pk__in=ids)
+        return self.filter(IdAmong(F("pk"), models.Subquery(ids))).order_by(*SORTED_BY_TIME)
+
+    def _time_order(self, *, descending):
+        sorted_ = tuple(self.query.order_by) == SORTED_BY_TIME
+        if descending:
+            return SORTED_BY_TIME if sorted_ else ("-published_at", "-pk")
+        return SORTED_BY_TIME_ASC if sorted_ else ("published_at", "pk")
 
     def taken_slugs(self, prefix, *, by=None):
         """The slugs starting with `prefix` that release `by` may not take: every other
@@ -145,7 +179,7 @@ class ReleaseQuerySet(models.QuerySet):
         return self.filter(
             Q(published_at__gt=moment) | Q(published_at=moment, pk__gt=pk),
             published_at__gte=moment,
-        ).order_by("published_at", "pk")
+        ).order_by(*self._time_order(descending=False))
 
     def for_listing(self):
         """What a list of releases shows: senators in order, topics."""

@@ -28,11 +28,15 @@ from people.models import Organization, Senator
 from people.states import State
 from releases.bill_ids import canonical_bill_id
 from releases.browse import registry
-from releases.browse.pagination import paginate, relink
+from releases.browse.filters import releases_linked_to
+from releases.browse.pagination import kept_count, paginate, relink
 from releases.feeds import feed_links
 from releases.models import Legislation, Quote, Release, Topic
 from releases.selectors import having_public_releases, public_link_counts
 
+# A subject with at most this many public releases has them looked up by id and sorted
+# (ReleaseQuerySet.among_few); a busier one's page is among the newest releases.
+FEW_RELEASES = 1000
 INDEX_PER_PAGE = 100
 TEXT_MOST = 100  # characters of ?q= read: a name or a title, not an essay
 LETTERS = tuple(string.ascii_uppercase)
@@ -302,17 +306,18 @@ def senator_list(request):
 class SubjectDetailView(DetailView):
     """A subject's page: the subject, and its public releases (joint ones included)."""
 
-    release_field = ""  # the Release field that links releases to the subject: "topics"
-
     def get_context_data(self, **kwargs):
         subject = self.object
-        parameter = registry.for_model(type(subject)).parameter
-        releases = Release.objects.published().filter(**{self.release_field: subject})
+        public_filter = registry.for_model(type(subject))
+        parameter = public_filter.parameter
+        linked = releases_linked_to(public_filter, [subject])
+        releases = Release.objects.published().filter(pk__in=linked)
+        count_key = (parameter, subject.pk)
+        if kept_count(releases, count_key) <= FEW_RELEASES:
+            releases = Release.objects.published().among_few(linked)
         return super().get_context_data(
-            page_obj=paginate(
-                self.request, releases.for_listing(), keyset=True,
-                count_key=(parameter, subject.pk),
-            ),
+            page_obj=paginate(self.request, releases.for_listing(), keyset=True,
+                              count_key=count_key),
             feeds=feed_links({parameter: [subject]}),
             **kwargs,
         )  # fmt: skip
@@ -320,12 +325,10 @@ class SubjectDetailView(DetailView):
 
 class TopicDetailView(SubjectDetailView):
     model = Topic
-    release_field = "topics"
 
 
 class OrganizationDetailView(SubjectDetailView):
     model = Organization
-    release_field = "organizations"
 
 
 class LegislationDetailView(SubjectDetailView):
@@ -333,7 +336,6 @@ class LegislationDetailView(SubjectDetailView):
     /legislation/113-s-1733/ (congress.gov's order) and /legislation/S.%201733%20(113th)/
     redirect (301, one query) to /legislation/s1733-113/ (releases/bill_ids.py)."""
 
-    release_field = "legislation"
     context_object_name = "bill"
     slug_field = slug_url_kwarg = "bill_id"
     queryset = Legislation.objects.select_related("sponsor").prefetch_related(
@@ -358,7 +360,6 @@ class SenatorDetailView(SubjectDetailView):
     """A senator's releases (joint ones included), their latest quotes and their bills."""
 
     model = Senator
-    release_field = "senators"
 
     def get_context_data(self, **kwargs):
         senator = self.object
