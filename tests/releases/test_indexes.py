@@ -352,6 +352,26 @@ def test_the_releases_on_a_senator_topic_bill_or_organization_page(newsroom, rel
     assert_served(releases, (table, column))
 
 
+@pytest.mark.postgresql_only
+def test_a_page_of_few_releases_looks_them_up_by_id(newsroom):
+    """A subject with few releases (its page's `among_few`): the link table gives the ids
+    through its index, the releases are read by primary key and sorted, and pages older and
+    newer follow the same order as the publication-time index gives."""
+    bill = newsroom["bill"]
+    ids = Release.legislation.through.objects.filter(legislation=bill).values("release_id")
+    few = published().among_few(ids)
+    assert_served(few[:20], ("releases_release_legislation", "legislation_id"))
+    primary = {n for n, c in leading_columns("releases_release").items() if c == "id"}
+    assert indexes_used(plan_of(few[:20])[1]) & primary
+    by_index = list(published().filter(legislation=bill))
+    assert list(few) == by_index and len(by_index) > 2
+    middle = by_index[1]
+    older = list(few.older_than(middle.published_at, middle.pk))
+    assert older == by_index[2:]
+    newer = list(few.newer_than(middle.published_at, middle.pk))
+    assert newer == [by_index[0]]
+
+
 @pytest.mark.parametrize(
     ("model", "field", "key"),
     [
