@@ -11,6 +11,8 @@
 - Sitemaps: when each object's newest public release last changed.
 """
 
+from collections import Counter
+
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count, F, Max, Q
@@ -19,7 +21,14 @@ from core import caching
 from core.eastern import eastern
 from people.models import OfficeMembership, Senator
 from releases.browse import registry
-from releases.models import Quote, Release, ReleaseSenator, SignOff, words_digest
+from releases.models import (
+    AmongListed,
+    Quote,
+    Release,
+    ReleaseSenator,
+    SignOff,
+    words_digest,
+)
 
 # Offices.
 
@@ -309,30 +318,36 @@ def _grouped_less(every, hidden, column):
     return {key: n for key, n in counts.items() if n > 0}
 
 
-def link_counts(parameter, releases=None):
+def link_counts(parameter, releases=None, *, among=None):
     """{object id: how many of `releases` link to it} for a link filter of the registry;
-    `releases=None` means every public release.
+    `releases=None` means every public release; `among`, a list of release ids, counts
+    those (a search's matches, read once for every facet).
 
     With no filter that is every link's count less the links of the few releases not public
     (drafts and embargoes): an index-only count of the link table, with no join to releases.
     """
     public_filter = registry.get(parameter)
     model, column = public_filter.link_model, public_filter.link_column
+    if among is not None:
+        return _grouped(model.objects.filter(AmongListed(F("release_id"), among)), column)
     if releases is None:
         hidden = model.objects.filter(release_id__in=Release.objects.hidden_ids())
         return _grouped_less(model.objects.all(), hidden, column)
     return _grouped(model.objects.filter(release_id__in=releases.values("pk")), column)
 
 
-def choice_counts(parameter, releases=None):
+def choice_counts(parameter, releases=None, *, codes=None):
     """{value: how many of `releases` have it} for a choice filter of the registry (the
     type): one GROUP BY on the release's own column. `releases=None` means every public
     release: as for links, every release's count less the few not public, so that the
-    count reads the column's index alone (the publication rule's columns are not in it)."""
+    count reads the column's index alone (the publication rule's columns are not in it).
+    `codes`, the column's values already read (a search's matches), are counted as given."""
     public_filter = registry.get(parameter)
     by_code = {option.code: option.value for option in public_filter.options()}
     column = public_filter.column
-    if releases is None:
+    if codes is not None:
+        grouped = Counter(codes)
+    elif releases is None:
         grouped = _grouped_less(Release.objects.all(), Release.objects.hidden(), column)
     else:
         grouped = _grouped(releases, column)

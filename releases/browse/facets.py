@@ -15,11 +15,17 @@ At 100,000 releases the counts must stay quick, so:
 - years are counted in one pass, each row's year a CASE over the years' first moments
   (with no filter, by ranges of publication time the index serves), not by extracting each
   row's year;
+- a search that is the list's only filter is matched once (`SearchMatches`): its public
+  matches' ids, times and types give the total, the type and the years, and the link
+  facets count the link rows of those ids; each count ran the match again (seven times:
+  2.8 s of a search's first view at 500,000 releases);
 - a facet lists its FACET_LIMIT busiest choices (and any chosen one), not 2,000 bills;
 - every result is kept by core/caching.py until something changes.
 """
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db import connections
 from django.db.models import Max, Min
@@ -91,20 +97,60 @@ def linked_choices(public_filter, counts, limit=FACET_LIMIT):
     return [(public_filter.value_of(obj), public_filter.choice_label(obj), n) for obj, n in rows]
 
 
-def year_counts(releases, *, by_ranges=False):
+MANY_MATCHES = 50_000  # a search's matches read once at most; more are counted facet by facet
+
+
+class SearchMatches:
+    """The public releases a search matches, read once for the page's total and facets:
+    (id, publication time, type) of each, MANY_MATCHES at most (`rows` is None beyond,
+    and each count is then its own query, as with other filters)."""
+
+    def __init__(self, releases):
+        self.releases = releases.order_by()
+
+    @cached_property
+    def rows(self):
+        columns = self.releases.values_list("pk", "published_at", "type")
+        rows = list(columns[: MANY_MATCHES + 1])
+        return rows if len(rows) <= MANY_MATCHES else None
+
+    def count(self):
+        return self.releases.count() if self.rows is None else len(self.rows)
+
+
+def search_matches(filterset, base):
+    """A `SearchMatches` for the list when its search is its only filter, else None: only
+    then does every facet count the same releases."""
+    active = {name for name, value in filterset.form.cleaned_data.items() if value}
+    if active != {"q"}:
+        return None
+    return SearchMatches(apply_filters(filterset, base))
+
+
+def year_counts(releases, *, by_ranges=False, moments=None):
     """[(year, count)], newest first, for `releases` (a subset of the public releases).
 
     One pass over them (`count_by_year`): a COUNT per year ran a search's or a filter's join
     once for every year (3.1 s of a search's first view at 500,000 releases). Over every
     public release (`by_ranges`), a COUNT per year instead, each a range of the
     publication-time index read alone, which is quicker there (90 ms against 160 ms at
-    500,000).
+    500,000). `moments`, the releases' times read already (a search's matches), are
+    counted as given.
     """
     span = public_years()
     if span is None:
         return []
     first, last = span
     years = list(range(last, first - 1, -1))
+    if moments is not None:
+        # The year a moment falls in, as count_by_year reads it: earlier ones count for the
+        # first year.
+        starts = [year_span(year)[0] for year in range(first + 1, last + 1)]
+        counts = {}
+        for moment in moments:
+            year = first + bisect_right(starts, moment)
+            counts[year] = counts.get(year, 0) + 1
+        return [(y, counts[y]) for y in years if counts.get(y)]
     if not by_ranges:
         counts = releases.count_by_year(first, last)
         return [(y, counts[y]) for y in years if counts.get(y)]
@@ -152,24 +198,32 @@ def filters_key(filters, exclude=None):
     return tuple(key)
 
 
-def facet_rows(public_filter, filterset, base, archive):
+def facet_rows(public_filter, filterset, base, archive, matches=None):
     """([(identifier, label, count)] for the busiest choices, {id or year: count} for all),
-    kept by core/caching.py."""
+    kept by core/caching.py. `matches`: the list's search, read once (`search_matches`)."""
     name = public_filter.parameter
     others = _filter_key(filterset, archive, exclude=name)
     unfiltered = others == (("archive", (None, None)),)
 
     def compute():
         releases = apply_filters(filterset, base, exclude={name})
+        rows = matches.rows if matches is not None else None
         if public_filter.kind == "year":
-            counts = dict(year_counts(releases, by_ranges=unfiltered))
+            moments = None if rows is None else [row[1] for row in rows]
+            counts = dict(year_counts(releases, by_ranges=unfiltered, moments=moments))
             return [(str(y), str(y), n) for y, n in counts.items()], counts
         if public_filter.kind == "choice":
-            counts = choice_counts(name) if unfiltered else choice_counts(name, releases)
+            if rows is not None:
+                counts = choice_counts(name, codes=[row[2] for row in rows])
+            else:
+                counts = choice_counts(name) if unfiltered else choice_counts(name, releases)
             options = public_filter.options()
             rows = [(o.value, o.label, counts[o.value]) for o in options if counts.get(o.value)]
             return rows, counts
-        counts = link_counts(name) if unfiltered else link_counts(name, releases)
+        if rows is not None:
+            counts = link_counts(name, among=[row[0] for row in rows])
+        else:
+            counts = link_counts(name) if unfiltered else link_counts(name, releases)
         return linked_choices(public_filter, counts), counts
 
     return caching.remember(("facet", name, others), compute)
@@ -187,10 +241,11 @@ def _chosen_label(public_filter, chosen):
     return public_filter.choice_label(chosen)
 
 
-def build_facets(filterset, base, url_for, archive=(None, None)):
+def build_facets(filterset, base, url_for, archive=(None, None), matches=None):
     """The facets for the current result; url_for(name, value) toggles one choice.
 
-    `archive` names the year or month the list covers (part of the counts' cache key).
+    `archive` names the year or month the list covers (part of the counts' cache key);
+    `matches`, the list's search read once (`search_matches`).
     """
     facets = []
     for public_filter in registry.public_filters():
@@ -198,7 +253,7 @@ def build_facets(filterset, base, url_for, archive=(None, None)):
         chosen = filterset.form.cleaned_data.get(name) or []
         selected = {public_filter.value_of(v) for v in chosen}
         facet = Facet(name, public_filter.label, all_label=public_filter.plural)
-        rows, counts = facet_rows(public_filter, filterset, base, archive)
+        rows, counts = facet_rows(public_filter, filterset, base, archive, matches)
         for value, text, count in rows:
             is_selected = value in selected
             url = url_for(name, value) if is_selected else ""

@@ -28,25 +28,26 @@ CURSOR = re.compile(r"([0-9]{1,17})-([0-9]{1,12})")  # microseconds since 1970 -
 DIRECTIONS = ("older", "newer")
 
 
-def kept_count(queryset, count_key):
+def kept_count(queryset, count_key, counter=None):
     """How many rows `queryset` has, kept between changes under `count_key` (the total a
-    paginated list shows)."""
-    return caching.remember(("list-count", *count_key), queryset.count)
+    paginated list shows); `counter()` counts them where the caller knows better."""
+    return caching.remember(("list-count", *count_key), counter or queryset.count)
 
 
 class CountedPaginator(Paginator):
     """A Paginator whose total is kept between changes under `count_key`."""
 
-    def __init__(self, *args, count_key=None, ranked=None, **kwargs):
+    def __init__(self, *args, count_key=None, ranked=None, counter=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
         self.ranked = ranked
+        self.counter = counter
 
     @cached_property
     def count(self):
         if self.count_key is None:
             return self.object_list.count()
-        return kept_count(self.object_list, self.count_key)
+        return kept_count(self.object_list, self.count_key, self.counter)
 
     def page(self, number):
         """The page's ids first (the index alone can skip past the pages before it), then
@@ -139,7 +140,7 @@ class ListPage:
 
 
 def paginate(request, queryset, per_page=None, *, keyset=False, count_key=None,
-             relevance=False, ranked=None):  # fmt: skip
+             relevance=False, ranked=None, counter=None):  # fmt: skip
     """A page of `queryset`; a garbage or out-of-range ?page= or cursor gives the nearest page.
 
     `keyset=True` for lists ordered newest first (-published_at, -id): "Older →" and
@@ -147,9 +148,12 @@ def paginate(request, queryset, per_page=None, *, keyset=False, count_key=None,
     `relevance=True` for results best match first: their links read "Next" and "Previous".
     `ranked=(candidates, ids)`: the same results are `candidates` in the order of these ids
     as far as they go (a search's kept ranking, search/query.py `ranked_slice`).
+    `counter()` gives the total where the caller has it (a search's matches, read once).
     """
     per_page = per_page or settings.RELEASES_PER_PAGE
-    paginator = CountedPaginator(queryset, per_page, count_key=count_key, ranked=ranked)
+    paginator = CountedPaginator(
+        queryset, per_page, count_key=count_key, ranked=ranked, counter=counter
+    )
     query = request.GET
     if keyset:
         for direction in DIRECTIONS:

@@ -11,6 +11,7 @@ from releases.models.editorial import (
 )
 from releases.models.quote import Quote, QuoteQuerySet
 from releases.models.release import (
+    AmongListed,
     Release,
     ReleaseQuerySet,
     ReleaseSenator,
@@ -22,6 +23,7 @@ from releases.models.release import (
 from releases.models.subjects import Legislation, Topic
 
 __all__ = [
+    "AmongListed",
     "Correction",
     "FormerSlug",
     "Legislation",

@@ -62,6 +62,8 @@ def release_list(request, year=None, month=None):
         if best is not None:
             others = facet_lib.apply_filters(filterset, base, exclude={"q"})
             ranked = (others.for_listing(), best)
+    # A search alone is matched once for the total and every facet (browse/facets.py).
+    matches = facet_lib.search_matches(filterset, base)
     page = paginate(
         request,
         results.for_listing(),
@@ -69,12 +71,13 @@ def release_list(request, year=None, month=None):
         relevance=by_relevance,
         count_key=facet_lib.result_key(filterset, archive),  # the same total in any order
         ranked=ranked,
+        counter=matches.count if matches is not None else None,
     )
 
     def toggle(name, value):
         return querystring_toggle(request.GET, name, value)
 
-    facets = facet_lib.build_facets(filterset, base, toggle, archive=archive)
+    facets = facet_lib.build_facets(filterset, base, toggle, archive=archive, matches=matches)
     chips = [
         {"label": f"{facet.label}: {choice.label}", "url": choice.url}
         for facet in facets

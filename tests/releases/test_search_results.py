@@ -12,6 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from people.models import Senator
+from releases.models import Release
 from tests.support import data
 from tests.support.data import built_once
 from tests.support.factories import ReleaseFactory, TopicFactory
@@ -212,11 +214,13 @@ def test_results_offer_their_export_and_feed(client, newsroom):
 @pytest.mark.parametrize(
     ("url", "queries"),
     [
-        ("/releases/?q=broadband", 16),
-        ("/releases/?q=broadband&sort=newest", 16),
-        ("/releases/?q=rural&page=2", 16),
-        ("/releases/?q=xyzzy", 10),  # no rows to read, nor their senators and topics
-        ("/releases/?q=broadband&senator=amy-klobuchar", 17),  # + the senator named
+        # A search alone reads its matches once for the total, the type and the years.
+        ("/releases/?q=broadband", 14),
+        ("/releases/?q=broadband&sort=newest", 14),
+        ("/releases/?q=rural&page=2", 14),
+        ("/releases/?q=xyzzy", 8),  # no rows to read, nor their senators and topics
+        # With another filter each facet counts its own releases: + the senator named.
+        ("/releases/?q=broadband&senator=amy-klobuchar", 17),
     ],
 )
 def test_a_search_page_runs_a_fixed_number_of_queries(
@@ -233,3 +237,45 @@ def test_an_embargoed_match_stays_out_of_both_orders(client, newsroom):
 
     for url in ["/releases/?q=broadband", "/releases/?q=broadband&sort=newest"]:
         assert "Embargoed broadband" not in listed_titles(client.get(url))
+
+
+# A search alone is matched once
+
+
+def facet_counts(response):
+    """{facet: {choice: count}} and the total, as the page shows them."""
+    facets = {f.name: {c.value: c.count for c in f.choices} for f in response.context["facets"]}
+    return facets, response.context["page_obj"].paginator.count
+
+
+def test_a_search_alone_counts_what_each_facet_counting_for_itself_would(
+    client, newsroom, monkeypatch
+):
+    # Either side of the Eastern new year (05:00 UTC), a hidden draft, an embargo.
+    ReleaseFactory(
+        title="Broadband at midnight",
+        body="Broadband.",
+        published_at=datetime(2016, 1, 1, 5, 0, tzinfo=UTC),
+        senators=[Senator.objects.get(slug="heidi-heitkamp")],
+    )
+    ReleaseFactory(
+        title="Broadband before midnight",
+        body="Broadband.",
+        published_at=datetime(2016, 1, 1, 4, 59, 59, tzinfo=UTC),
+    )
+    ReleaseFactory(title="Broadband drafted", body="Broadband.", status=Release.Status.DRAFT)
+    ReleaseFactory(title="Broadband embargoed", body="Broadband.",
+                   published_at=timezone.now() + timedelta(days=1))  # fmt: skip
+    monkeypatch.setattr("django.conf.settings.COUNT_CACHE_SECONDS", 0)
+
+    once = facet_counts(client.get("/releases/?q=broadband"))
+    monkeypatch.setattr("releases.browse.facets.MANY_MATCHES", 1)  # more: each facet counts
+    each = facet_counts(client.get("/releases/?q=broadband"))
+
+    assert once == each
+    facets, total = once
+    assert total == 5
+    assert facets["year"] == {"2016": 1, "2015": 2, "2014": 2}
+    assert facets["senator"] == {"heidi-heitkamp": 2, "amy-klobuchar": 2}
+    assert facets["topic"] == {"rural-development": 2}
+    assert sum(facets["type"].values()) == 5
