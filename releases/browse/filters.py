@@ -37,6 +37,19 @@ class LenientModelMultipleChoiceFilter(django_filters.ModelMultipleChoiceFilter)
     field_class = LenientModelMultipleChoiceField
 
 
+class YearsField(django_filters.fields.MultipleChoiceField):
+    """Years, each checked against registry.YEARS by arithmetic. As choices, the 312 years
+    were copied with every form made (a deep copy of each: 3 ms of every list's request)."""
+
+    def valid_value(self, value):
+        value = str(value)
+        return value.isascii() and value.isdigit() and int(value) in registry.YEARS
+
+
+class YearsFilter(django_filters.MultipleChoiceFilter):
+    field_class = YearsField
+
+
 def releases_linked_to(public_filter, objects):
     """The ids of releases linked to any of `objects` through the filter's link table: a
     subquery, so a joint release matched twice still appears once, with no DISTINCT."""
@@ -77,9 +90,7 @@ def filter_for(public_filter, *, release_path=""):
                 )
             return queryset.published_in_years(years)
 
-        return django_filters.MultipleChoiceFilter(
-            method=by_year, choices=[(str(y), str(y)) for y in registry.YEARS]
-        )
+        return YearsFilter(method=by_year)
 
     def by_link(queryset, name, value):
         if not value:
