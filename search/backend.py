@@ -32,13 +32,23 @@ LAST = 2**31 - 1
 
 
 class PlaceIn(Func):
-    """An id's place in a list of ids (LAST when absent), for ORDER BY: one pass, no join."""
+    """An id's place in a list of ids (LAST when absent), for ORDER BY: one pass, no join.
+
+    `ids` may be a callable giving the list, asked only when the SQL is written: a search's
+    results are ordered by its ranking, which a count, a facet or the newest-first order
+    never needs worked out."""
 
     output_field = IntegerField()
 
     def __init__(self, ids, expression=None):
-        self.ids = [int(i) for i in ids]
+        self._ids = ids
         super().__init__(expression if expression is not None else F("pk"))
+
+    @property
+    def ids(self):
+        if not isinstance(self._ids, list):
+            self._ids = [int(i) for i in (self._ids() if callable(self._ids) else self._ids)]
+        return self._ids
 
     def as_sqlite(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
@@ -60,10 +70,11 @@ class PlaceIn(Func):
             return f"({sql} * 0 + {LAST})", params
         # = ANY over a constant array is a hash lookup (PostgreSQL 14+): array_position, a
         # walk along the list, runs only for the ids in it, not for every match.
+        listed = "{" + ",".join(map(str, self.ids)) + "}"
         return (
             f"CASE WHEN {sql}::bigint = ANY(%s::bigint[]) "
             f"THEN array_position(%s::bigint[], {sql}::bigint) ELSE {LAST} END",
-            [*params, self.ids, self.ids, *params],
+            [*params, listed, listed, *params],
         )
 
     def as_sql(self, compiler, connection, **extra):  # other databases: CASE over the list
@@ -141,9 +152,9 @@ def _weighted_sqlite_backend_class():
                 pk__in=matched,
                 content_type__in=get_descendants_content_types_pks(self.queryset.model),
             ).values("object_id")
-            best = self.ranked_ids(config)
             ordered = self.queryset.filter(pk__in=ids).order_by(
-                PlaceIn(best).asc(), *self.queryset.model._meta.ordering
+                PlaceIn(lambda: self.ranked_ids(config)).asc(),
+                *self.queryset.model._meta.ordering,
             )
             return ordered[start:stop]
 
@@ -227,32 +238,54 @@ def _postgres_backend_class():
                 .filter(_vector_=tsquery)
             )
 
+        def _ranked(self, query, config):
+            rank = self._build_rank_expression(
+                [(F("title"), F("title_norm")), (F("body"), 1.0)], config
+            )
+            return (
+                self._entries(query, config).annotate(score=rank)
+                .order_by("-score", "-id")
+                .values_list("object_id", flat=True)
+            )  # fmt: skip
+
+        def _rank_key(self, query):
+            return ("search-rank", self.queryset.model._meta.label, repr(query))
+
         def ranked_ids(self, config):
             """The ids of the best RANKED matches, best first (None: not a ranked search).
             Kept until something changes, like a count."""
             query = self._plain()
             if query is None:
                 return None
-            rank = self._build_rank_expression(
-                [(F("title"), F("title_norm")), (F("body"), 1.0)], config
-            )
-            ranked = (
-                self._entries(query, config).annotate(score=rank)
-                .order_by("-score", "-id")
-                .values_list("object_id", flat=True)[:RANKED]
-            )  # fmt: skip
-            key = ("search-rank", self.queryset.model._meta.label, repr(query))
-            return caching.remember(key, lambda: [int(pk) for pk in ranked])
+            ranked = self._ranked(query, config)[:RANKED]
+            return caching.remember(self._rank_key(query), lambda: [int(pk) for pk in ranked])
+
+        def ranked_matches(self, config, most):
+            """(`ranked_ids`, the id of every match best first or None): one pass ranks
+            every match, when the ranking is not kept and there are `most` at most (the
+            ranking ranks them all anyway; the matches are then looked up by id, not
+            matched again). None where `ranked_ids` is None."""
+            query = self._plain()
+            if query is None:
+                return None
+            key = self._rank_key(query)
+            kept = caching.kept(key)
+            if kept is not None:
+                return kept, None
+            every = [int(pk) for pk in self._ranked(query, config)[: most + 1]]
+            if len(every) > most:
+                return self.ranked_ids(config), None
+            return caching.remember(key, lambda: every[:RANKED]), every
 
         def search(self, config, start, stop, score_field=None, backend=None):
             query = self._plain(score_field)
             if query is None:
                 return super().search(config, start, stop, score_field, backend)
-            best = self.ranked_ids(config)
             entries = self._entries(query, config)
             ids = entries.values(pk_=Cast("object_id", BigIntegerField()))
             ordered = self.queryset.filter(pk__in=ids).order_by(
-                PlaceIn(best).asc(), *self.queryset.model._meta.ordering
+                PlaceIn(lambda: self.ranked_ids(config)).asc(),
+                *self.queryset.model._meta.ordering,
             )
             return ordered[start:stop]
 

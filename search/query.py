@@ -49,6 +49,29 @@ def ranked_ids(queryset, text):
     A page of results inside this list needs no pass over every match: it is the list's
     releases that pass the other filters, in its order (browse/pagination.py).
     """
+    ranking = _ranking_compiler(queryset, text)
+    if ranking is None:
+        return None
+    compiler, config = ranking
+    return compiler.ranked_ids(config)
+
+
+def ranked_matches(queryset, text, most):
+    """(`ranked_ids`, every match's id best first or None): in one pass where the backend
+    can and there are `most` matches at most, else None in second place (the caller matches
+    again as it would). None where `ranked_ids` is None."""
+    ranking = _ranking_compiler(queryset, text)
+    if ranking is None:
+        return None
+    compiler, config = ranking
+    if not hasattr(compiler, "ranked_matches"):
+        return compiler.ranked_ids(config), None
+    return compiler.ranked_matches(config, most)
+
+
+def _ranking_compiler(queryset, text):
+    """(the backend's query compiler, its config) where it keeps a ranking (search/backend.py),
+    else None (Elasticsearch ranks otherwise; `text` may hold no words)."""
     query = clean_query(text)
     if not query:
         return None
@@ -57,7 +80,7 @@ def ranked_ids(queryset, text):
     compiler = getattr(results, "query_compiler", None)
     if compiler is None or not hasattr(compiler, "ranked_ids"):
         return None
-    return compiler.ranked_ids(compiler.get_config(backend))
+    return compiler, compiler.get_config(backend)
 
 
 def ranked_slice(candidates, best, start, stop):

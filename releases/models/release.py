@@ -52,6 +52,12 @@ class IdAmong(models.Func):
     output_field = models.BooleanField()
 
 
+def id_array(ids):
+    """Whole numbers as one PostgreSQL array literal ('{1,2,3}'), for a `%s::bigint[]`
+    parameter: psycopg's own adaptation of a list of 20,000 ints took 50 ms."""
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
+
+
 class AmongListed(models.Func):
     """`column` among a list of ids sent as one parameter: an array on PostgreSQL, a JSON
     list on SQLite (json_each), so that ten thousand ids are neither ten thousand
@@ -75,7 +81,7 @@ class AmongListed(models.Func):
 
     def as_postgresql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"{sql} = ANY(%s::bigint[])", [*params, self.ids]
+        return f"{sql} = ANY(%s::bigint[])", [*params, id_array(self.ids)]
 
 
 # Newest first by an expression no index matches (COALESCE of the column with itself), so

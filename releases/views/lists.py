@@ -55,15 +55,15 @@ def release_list(request, year=None, month=None):
     sort = "newest" if request.GET.get("sort") == "newest" else "relevance"
     by_relevance = bool(q) and sort == "relevance"
     ranked = None
+    # A search alone is matched once for the total and every facet (browse/facets.py).
+    matches = facet_lib.search_matches(filterset, base)
     if q and not by_relevance:
         results = results.order_by("-published_at", "-pk")
     elif by_relevance:
-        best = ranked_ids(base, q)
+        best = matches.ranked_ids() if matches is not None else ranked_ids(base, q)
         if best is not None:
             others = facet_lib.apply_filters(filterset, base, exclude={"q"})
             ranked = (others.for_listing(), best)
-    # A search alone is matched once for the total and every facet (browse/facets.py).
-    matches = facet_lib.search_matches(filterset, base)
     page = paginate(
         request,
         results.for_listing(),

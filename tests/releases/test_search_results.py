@@ -216,7 +216,7 @@ def test_results_offer_their_export_and_feed(client, newsroom):
     [
         # A search alone reads its matches once for the total, the type and the years.
         ("/releases/?q=broadband", 14),
-        ("/releases/?q=broadband&sort=newest", 14),
+        ("/releases/?q=broadband&sort=newest", 13),  # no ranking worked out
         ("/releases/?q=rural&page=2", 14),
         ("/releases/?q=xyzzy", 8),  # no rows to read, nor their senators and topics
         # With another filter each facet counts its own releases: + the senator named.
