@@ -44,9 +44,14 @@ pytestmark = [
 SECONDS = float(os.environ.get("LOAD_TEST_SECONDS", "60"))
 CONNECTIONS = 50
 REQUEST_TIMEOUT = 30  # seconds; gunicorn's own worker timeout is 30 too
-# At least 1,000 requests a minute (a shorter run, scaled down): a server that stalls or
-# serializes its requests fails this even without errors.
-MIN_REQUESTS = max(100, int(1000 * SECONDS / 60))
+# A server that stalls or serializes its requests fails this even without errors: fifty
+# connections must get through at least CONCURRENCY_GAIN times the requests per second one
+# connection gets on the same mix, measured first in the same run (which warms the
+# workers). A ratio, not a fixed rate: the same code made 958 and 1,688 requests a minute
+# on one machine, and the machines CI runs on differ twice over in speed.
+SERIAL_SECONDS = 10
+CONCURRENCY_GAIN = 1.5  # 3.2 measured on 2 cores (8.6 req/s serially, 27.4 with fifty)
+MIN_REQUESTS = 100
 SERVER_LOG_ALARMS = ["Traceback", "WORKER TIMEOUT", "[CRITICAL]", "Internal Server Error"]
 
 
@@ -113,25 +118,16 @@ def test_fifty_connections_for_a_minute_get_no_errors_and_no_5xx(server, tmp_pat
     gunicorn, site = server
     assert len(site["releases"]) > 300 and site["hidden"], "the newsroom to load is too small"
     (tmp_path / "catalog.json").write_text(json.dumps(site))
-    report_path = tmp_path / "report.json"
-    run = subprocess.run(
-        [
-            sys.executable, "tests/support/loadgen.py", "--base", gunicorn.url,
-            "--catalog", str(tmp_path / "catalog.json"), "--seconds", str(SECONDS),
-            "--connections", str(CONNECTIONS), "--timeout", str(REQUEST_TIMEOUT),
-            "--report", str(report_path),
-        ],
-        cwd=ROOT, capture_output=True, text=True, timeout=SECONDS + REQUEST_TIMEOUT + 60,
-    )  # fmt: skip
-    print(run.stdout, run.stderr, sep="\n")
-    assert run.returncode == 0, run.stdout + run.stderr
-    report = json.loads(report_path.read_text())
-    summary = run.stdout
+    serial, _ = load(gunicorn, tmp_path, SERIAL_SECONDS, connections=1)
+    report, summary = load(gunicorn, tmp_path, SECONDS, connections=CONNECTIONS)
+    serial_rate = serial["requests"] / SERIAL_SECONDS
+    summary = f"{summary}\none connection first: {serial_rate:.1f} req/s"
 
     assert report["errors"] == {}, summary
     assert not [s for s in report["statuses"] if s.startswith("5")], summary
     assert report["wrong"] == 0, summary
     assert report["requests"] >= MIN_REQUESTS, summary
+    assert report["requests"] / SECONDS >= CONCURRENCY_GAIN * serial_rate, summary
     # Every kind of page was asked for, and answered as its URL implies.
     # (And 429 only where the load generator allows it: an export while others run.)
     assert set(report["statuses"]) - {"429"} == {"200", "301", "400", "404"}, summary
@@ -140,3 +136,20 @@ def test_fifty_connections_for_a_minute_get_no_errors_and_no_5xx(server, tmp_pat
     assert report["page_cache"].get("hit", 0) < report["requests"] / 2, summary
     log = gunicorn.log_text()
     assert not [alarm for alarm in SERVER_LOG_ALARMS if alarm in log], log[-5000:]
+
+
+def load(gunicorn, tmp_path, seconds, connections):
+    """(the load generator's report, its printed summary) for `connections` over the mix."""
+    report_path = tmp_path / f"report-{connections}.json"
+    run = subprocess.run(
+        [
+            sys.executable, "tests/support/loadgen.py", "--base", gunicorn.url,
+            "--catalog", str(tmp_path / "catalog.json"), "--seconds", str(seconds),
+            "--connections", str(connections), "--timeout", str(REQUEST_TIMEOUT),
+            "--report", str(report_path),
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=seconds + REQUEST_TIMEOUT + 60,
+    )  # fmt: skip
+    print(run.stdout, run.stderr, sep="\n")
+    assert run.returncode == 0, run.stdout + run.stderr
+    return json.loads(report_path.read_text()), run.stdout
