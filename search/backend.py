@@ -26,6 +26,7 @@ from django.db.models import F, Func, IntegerField
 from modelsearch.backends.database import SearchBackend as database_backend
 
 from core import caching
+from core.sql import id_array
 
 RANKED = 1000  # matches put in order of relevance; the rest follow by date
 LAST = 2**31 - 1
@@ -70,7 +71,7 @@ class PlaceIn(Func):
             return f"({sql} * 0 + {LAST})", params
         # = ANY over a constant array is a hash lookup (PostgreSQL 14+): array_position, a
         # walk along the list, runs only for the ids in it, not for every match.
-        listed = "{" + ",".join(map(str, self.ids)) + "}"
+        listed = id_array(self.ids)
         return (
             f"CASE WHEN {sql}::bigint = ANY(%s::bigint[]) "
             f"THEN array_position(%s::bigint[], {sql}::bigint) ELSE {LAST} END",
@@ -261,10 +262,10 @@ def _postgres_backend_class():
             return caching.remember(self._rank_key(query), lambda: [int(pk) for pk in ranked])
 
         def ranked_matches(self, config, most):
-            """(`ranked_ids`, the id of every match best first or None): one pass ranks
-            every match, when the ranking is not kept and there are `most` at most (the
-            ranking ranks them all anyway; the matches are then looked up by id, not
-            matched again). None where `ranked_ids` is None."""
+            """(`ranked_ids`, the id of every match best first or None): when the ranking
+            is not kept, one pass ranks every match (the ranking scores them all anyway),
+            and with `most` at most they are looked up by id, not matched again. None where
+            `ranked_ids` is None."""
             query = self._plain()
             if query is None:
                 return None
@@ -273,9 +274,8 @@ def _postgres_backend_class():
             if kept is not None:
                 return kept, None
             every = [int(pk) for pk in self._ranked(query, config)[: most + 1]]
-            if len(every) > most:
-                return self.ranked_ids(config), None
-            return caching.remember(key, lambda: every[:RANKED]), every
+            best = caching.remember(key, lambda: every[:RANKED])  # the best first, as ever
+            return best, (every if len(every) <= most else None)
 
         def search(self, config, start, stop, score_field=None, backend=None):
             query = self._plain(score_field)
