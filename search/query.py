@@ -89,12 +89,20 @@ def ranked_slice(candidates, best, start, stop):
     when that may not be the results' slice: the list holds the best RANKED matches only,
     and fewer of them than `stop` pass the filters (the matches beyond come next).
     """
-    ids = list(
-        candidates.filter(pk__in=best)
-        .order_by(search_backend.PlaceIn(best))
-        .values_list("pk", flat=True)[start:stop]
-    )
-    if len(ids) == stop - start or len(best) < search_backend.RANKED:
+    # The ranking's head first: where the other filters pass most matches (a search alone
+    # passes all), the page is among the first 2 x `stop` ids, and checking those is 40
+    # ids in the query, not 1,000 (12 of a search page's 40 ms at 500,000 releases).
+    heads = [best[: 2 * stop], best] if len(best) > 2 * stop else [best]
+    for head in heads:
+        ids = list(
+            candidates.filter(pk__in=head)
+            .order_by(search_backend.PlaceIn(head))
+            .values_list("pk", flat=True)[start:stop]
+        )
+        # Enough of the head pass: they are the first of every match that passes, in order.
+        if len(ids) == stop - start:
+            return ids
+    if len(best) < search_backend.RANKED:
         return ids
     return None
 

@@ -94,3 +94,15 @@ def test_a_page_within_the_ranking_does_not_run_the_search_again(
     with django_assert_num_queries(4) as captured:
         assert client.get("/releases/", {"q": "harbor"}).status_code == 200
     assert not any("modelsearch" in q["sql"] for q in captured.captured_queries)
+
+
+def test_a_first_page_checks_the_rankings_head_alone(client, newsroom, django_assert_num_queries):
+    """A search alone passes every public match: page one is among the ranking's first
+    2 x 2 ids, and only those go into the query (not the whole kept ranking)."""
+    client.get("/releases/", {"q": "harbor"})
+    best = ranked_ids(Release.objects.published(), "harbor")
+    with django_assert_num_queries(4) as captured:
+        got = listed_titles(client.get("/releases/", {"q": "harbor"}))
+    first = captured.captured_queries[0]["sql"]
+    assert got == expected_pages()[0]
+    assert sum(str(pk) in first.split("IN (")[1].split(")")[0].split(", ") for pk in best) == 4
