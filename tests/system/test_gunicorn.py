@@ -46,6 +46,29 @@ def test_it_believes_forwarded_headers_only_behind_a_proxy():
     assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["wsgi_app"] == "newsroom.wsgi:application"
 
 
+def test_a_worker_freezes_what_it_built_after_its_first_requests():
+    """The objects a worker has after its 1st, 10th and 100th request are frozen (out of
+    the full garbage collections' walk), and only then: what requests in between make is
+    collected as usual."""
+    code = (
+        "import gc, json, runpy; hook = runpy.run_path('gunicorn.conf.py')['post_request']; "
+        "counts = [gc.get_freeze_count()]; kept = []\n"
+        "for n in range(1, 101):\n"
+        "    kept.append([[] for _ in range(100)]); hook(None, None, None, None)\n"
+        "    counts.append(gc.get_freeze_count())\n"
+        "print(json.dumps(counts))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30,
+        check=True,
+    )  # fmt: skip
+    counts = json.loads(result.stdout)
+    assert counts[0] == 0
+    grew = [n for n in range(1, 101) if counts[n] > counts[n - 1]]
+    assert grew == [1, 10, 100]
+    assert counts[10] - counts[9] >= 9 * 101  # the nine requests' lists, frozen at the 10th
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_forged_forwarded_scheme_does_not_make_plain_http_secure(tmp_path):
     ReleaseFactory()
