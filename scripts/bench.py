@@ -187,21 +187,24 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 SETTLE_SECONDS = 5
 
 
-def wrk(url, duration, connections, header=None):
+def wrk(url, duration, connections, header=None, *, fresh_connections=False):
     """wrk's figures for `url`; after a run with several connections, the server's queue is
-    left to empty (SETTLE_SECONDS) before anything else is measured."""
+    left to empty (SETTLE_SECONDS) before anything else is measured. `fresh_connections`:
+    a new connection for every request (the warm-up's, below)."""
     try:
-        return _wrk(url, duration, connections, header)
+        return _wrk(url, duration, connections, header, fresh_connections)
     finally:
         if connections > 1:
             time.sleep(SETTLE_SECONDS)
 
 
-def _wrk(url, duration, connections, header=None):
+def _wrk(url, duration, connections, header=None, fresh_connections=False):
     threads = min(connections, 2)
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", url]
     if header:
         cmd[1:1] = ["-H", header]
+    if fresh_connections:
+        cmd[1:1] = ["-H", "Connection: close"]
     out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
     latency = {
         pct: float(value) * UNITS[unit]
@@ -273,7 +276,10 @@ def measure(vendor, probe, args, label, extra_env=None):
             cold = cold_ms(url, header)
             # Warm up every worker (each keeps its own counts in local memory) and the OS's
             # page cache: the steady state between edits. The first view is `cold` above.
-            wrk(url, args.warmup, args.connections, header)
+            # A new connection for each request, so that every worker takes some: sixteen
+            # kept-alive connections could all go to four of the five workers, and the one
+            # connection measured next then landed on the fifth, which had kept nothing.
+            wrk(url, args.warmup, args.connections, header, fresh_connections=True)
             alone = wrk(url, args.duration, 1, header)
             loaded = wrk(url, args.duration, args.connections, header)
             results[name] = {
