@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.test import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from tests.support import data
 from tests.support.browser import browser_page  # noqa: F401  (a fixture)
+from tests.support.caches import use_redis_cache
 from tests.support.smtp import smtp_server  # noqa: F401  (a fixture: a real SMTP server)
 
 # Fuzzing (tests/system/test_fuzz.py): as many examples as ever in CI, fewer on a laptop.
@@ -123,3 +125,16 @@ def pytest_sessionfinish(session, exitstatus):
             f"CI: {len(skipped)} test(s) skipped; in CI that is a failure.", red=True
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(params=["local memory", "redis"])
+def count_cache(request, settings, tmp_path):
+    """Counts (and cards) kept as in production: in local memory (a stamp file's time for
+    the generation), or in Redis shared by every server, where the generation lives in the
+    cache too. Cleared on both sides: Redis outlives a test run."""
+    assert settings.COUNT_CACHE_SECONDS > 0
+    if request.param == "redis":
+        use_redis_cache(settings, f"test-counts-{tmp_path.name}")
+    cache.clear()
+    yield request.param
+    cache.clear()

@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -33,7 +32,6 @@ from api.views import with_record_prefetches
 from core.eastern import EASTERN
 from releases.models import Correction, Quote, Release, ReleaseSenator
 from releases.services import release_unpublish
-from tests.support.caches import use_redis_cache
 from tests.support.factories import (
     LegislationFactory,
     OrganizationFactory,
@@ -215,18 +213,6 @@ def test_an_export_chunk_costs_the_same_queries_whatever_its_size(
 
 
 # 2. Counts the site keeps
-
-
-@pytest.fixture(params=["local memory", "redis"])
-def count_cache(request, settings, tmp_path):
-    """Counts kept as in production: in local memory, or in Redis shared by every server
-    (where the page cache's generation lives in the cache too)."""
-    assert settings.COUNT_CACHE_SECONDS > 0
-    if request.param == "redis":
-        use_redis_cache(settings, f"test-api-counts-{tmp_path.name}")
-    cache.clear()
-    yield request.param
-    cache.clear()
 
 
 # (API list, the site's page that keeps the same counts, a record's identifier, one record)

@@ -4,28 +4,16 @@ that commits, as kept counts do, and a search's cards (their passage differs by 
 are never kept."""
 
 import pytest
-from django.core.cache import cache
 
 from releases.models import Release
-from tests.support.caches import use_redis_cache
 from tests.support.factories import ReleaseFactory, SenatorFactory, TopicFactory
 from tests.support.html_helpers import listed_titles, text
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=["local memory", "redis"])
-def kept_cache(request, settings, tmp_path):
-    assert settings.COUNT_CACHE_SECONDS > 0
-    if request.param == "redis":
-        use_redis_cache(settings, f"test-cards-{tmp_path.name}")
-    cache.clear()  # Redis outlives a test run
-    yield request.param
-    cache.clear()
-
-
 @pytest.fixture
-def card(kept_cache):
+def card(count_cache):
     senator = SenatorFactory(first_name="Tina", last_name="Smith", slug="tina-smith")
     topic = TopicFactory(name="Harbors", slug="harbors")
     return ReleaseFactory(title="Harbor dredging funded", senators=[senator], topics=[topic],

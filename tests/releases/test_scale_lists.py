@@ -19,7 +19,6 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -31,7 +30,6 @@ from releases.browse.facets import FACET_LIMIT
 from releases.models import Release
 from releases.services import release_unpublish
 from search.indexing import reindex_once
-from tests.support.caches import use_redis_cache
 from tests.support.factories import (
     LegislationFactory,
     OrganizationFactory,
@@ -356,18 +354,6 @@ def test_garbage_cursors_elsewhere_give_200(client, office):
 
 
 # 4. Counts kept, and right the moment something changes
-
-
-@pytest.fixture(params=["local memory", "redis"])
-def count_cache(request, settings, tmp_path):
-    """Counts kept as in production: in local memory (a stamp file's time for the
-    generation), or in Redis shared by every server."""
-    assert settings.COUNT_CACHE_SECONDS > 0
-    if request.param == "redis":
-        use_redis_cache(settings, f"test-counts-{tmp_path.name}")
-    cache.clear()
-    yield request.param
-    cache.clear()
 
 
 @pytest.fixture
