@@ -1,9 +1,10 @@
 """A release's card in a list is kept between changes (templates/includes/release_item.html,
-core/context_processors.py): rendered once for every list it is on, it ends with any change
+core/templatetags/kept.py): rendered once for every list it is on, it ends with any change
 that commits, as kept counts do, and a search's cards (their passage differs by the words)
 are never kept."""
 
 import pytest
+from django.template.loader import render_to_string
 
 from releases.models import Release
 from tests.support.factories import ReleaseFactory, SenatorFactory, TopicFactory
@@ -61,3 +62,15 @@ def test_a_search_shows_its_own_passage_not_the_kept_card(client, card):
 
     assert listed_titles(searched) == ["Harbor funds"]
     assert "pilots" in text(searched).split("Harbor funds", 1)[1]
+
+
+def test_a_card_rendered_without_a_request_is_the_kept_card(client, card):
+    # A task or an export (the handoff's index) renders cards with no request and so no
+    # context processors: the card is rendered, and it is the card the lists keep.
+    client.get("/releases/")
+    Release.objects.filter(pk=card.pk).update(title="Changed behind the signals' back")
+    fresh = Release.objects.get(pk=card.pk)
+
+    alone = render_to_string("includes/release_item.html", {"release": fresh})
+
+    assert "Harbor dredging funded" in alone and "behind" not in alone
