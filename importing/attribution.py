@@ -1,7 +1,8 @@
 """Quotes in a release's body, and who said them, in the forms press offices write them.
 
 `“...,” Klobuchar said.`, `“...,” said Heitkamp.`, `said Sen. Warner`, `Senator X said`,
-`Klobuchar said, “...”`, and a quote that runs over several paragraphs.
+`Klobuchar said, “...”` (`In a statement, Klobuchar said, “...”`), and a quote that runs
+over several paragraphs.
 """
 
 import re
@@ -63,10 +64,17 @@ ATTRIBUTION_BEFORE_RE = re.compile(  # said Heitkamp. / said Sen. Warner, who ..
     rf"^{VERBS}\s+(?P<name>{NAME})(?:{PARTY_STATE})?"
     rf"(?:{CIRCUMSTANCE}\s*[.;]?$|(?:,\s+(?P<role>.{{3,160}}?))?\s*[.,:;]?$)"
 )
+# What may come before the speaker's name: "In a statement, Cruz said", "Today, Sen. X
+# said", "Speaking on the Senate floor, Klobuchar said".
+LEAD_IN = (
+    r"(?:(?:Today|Tonight|Yesterday|Earlier|Later|Afterward|Afterwards|On\s+\w+day),?\s+"
+    r"|(?:In|At|On|During|After|Before|Following|Speaking|Writing)\s+[^“”,]{3,80},\s+)"
+)
+LEAD_IN_RE = re.compile(rf"^{LEAD_IN}(?=[A-Z])")
 # A paragraph that introduces the next as someone's words: "Sen. Cruz said:", "U.S. Senator
 # Heidi Heitkamp issued the following statement after ...:", "The senators wrote:".
 INTRO_RE = re.compile(
-    rf"^(?:(?:Today|Tonight|Yesterday|On\s+\w+day),?\s+)?(?P<names>{JOINT_PHRASE}|{NAMES}|{NAME})"
+    rf"^{LEAD_IN}?(?P<names>{JOINT_PHRASE}|{NAMES}|{NAME})"
     r"(?:\s*\([^)]{1,40}\))?(?:,\s+[^,“”]{1,100},)?\s+(?:today\s+|also\s+|jointly\s+|tonight\s+)?"
     r"(?:issued|released|made|gave|delivered|shared|offered|said|wrote|stated|added|remarked)"
     r"\b[^“”]*:$"
@@ -180,8 +188,8 @@ def _shape(paragraph):
     start = text.find("“")
     if start == -1:
         return None
-    if start > 0:  # Klobuchar said, “...”
-        found = _attribution(text[:start].rstrip().rstrip(",:"))
+    if start > 0:  # Klobuchar said, “...” / In a statement, Klobuchar said, “...”
+        found = _attribution(LEAD_IN_RE.sub("", text[:start].rstrip().rstrip(",:")))
         if not found:
             return None
         attributions.append(found)

@@ -233,11 +233,13 @@ def html_to_text(markup):
     """A saved release page to (title, date, text with paragraphs separated by blank lines).
 
     The release is the page's <article> or <main> when it has one, else its <body> without
-    the site's header, footer and sidebars. The title is its <h1>, else the page <title>.
+    the site's header, footer and sidebars. A page of several releases, each its own
+    <article>, is read as all of them, each closed by an end mark (`releases_parse` splits
+    them). The title is its <h1>, else the page <title>.
     """
     soup = BeautifulSoup(markup, "html.parser")
-    root = soup.find("article") or soup.find("main") or soup.body or soup
-    if root is soup.body:
+    root = _release_root(soup)
+    if root.name != "article":
         for tag in root.find_all(["header", "footer", "aside"], recursive=False):
             tag.decompose()
     title = ""
@@ -262,6 +264,34 @@ def html_to_text(markup):
         raise ParseError("the page's HTML is nested too deeply to read") from e
     _flush(buffer, paragraphs)
     return title, published_on, "\n\n".join(paragraphs)
+
+
+# Where a release's <article> is not: a teaser of another release beside or below it.
+OUTSIDE_ARTICLES = ["article", "aside", "nav", "header", "footer"]
+
+
+def _release_root(soup):
+    """The part of the page that holds its release, or its releases: a page's only
+    <article>; around several, the element holding them all, each of them closed by an end
+    mark. An <article> of fewer than two paragraphs (another release's teaser, "Read more")
+    is none of its releases."""
+    articles = [a for a in soup.find_all("article") if not a.find_parent(OUTSIDE_ARTICLES)]
+    releases = [a for a in articles if len(a.find_all("p")) >= 2]
+    if len(releases) <= 1:
+        return (releases or articles or [None])[0] or soup.find("main") or soup.body or soup
+    for article in articles:
+        if article not in releases:
+            article.decompose()
+            continue
+        texts = [p.get_text(" ", strip=True) for p in article.find_all(["p", "div"])]
+        if not any(END_MARK_RE.match(t) for t in texts[-2:] if t):
+            end = soup.new_tag("p")
+            end.string = "###"
+            article.append(end)
+    around = releases[0].parent
+    while not all(around in a.parents for a in releases[1:]):
+        around = around.parent
+    return around
 
 
 def _fold_name(text):

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from core.eastern import EASTERN
-from importing.parsing import ParseError, release_parse
+from importing.parsing import ParseError, release_parse, releases_parse
 from people.models import Organization, Senator
 from releases.models import Legislation, Quote, Release, ReleaseSenator, Topic
 from sampledata import demo
@@ -247,6 +247,9 @@ def test_a_long_sentence_first_is_a_highlight_not_a_title():
             "Amy Klobuchar", True, "We act now. Today.",
         ),
         ("Klobuchar said, “We act now.”", "Klobuchar", False, "We act now."),
+        ("In a statement, Klobuchar said, “We act now.”", "Klobuchar", False, "We act now."),
+        ("Speaking on the floor, Sen. Warner said, “We act now.”", "Warner", True,
+         "We act now."),
         (
             "“We act now,” Klobuchar said, “and we act together.”",
             "Klobuchar", False, "We act now, and we act together.",
@@ -426,6 +429,28 @@ def test_html_title_falls_back_to_the_page_title():
     assert (release.title, release.dateline, release.body) == (
         "Senator Speaks", "WASHINGTON", ["She spoke."]
     )  # fmt: skip
+
+
+def test_a_page_of_releases_each_in_its_article_and_no_teasers():
+    def article(title, place, words):
+        return (f"<article><h2>{title}</h2><p>{place} – Sen. Cruz spoke.</p>"
+                f"<p>“{words},” Cruz said.</p></article>")  # fmt: skip
+
+    page = (
+        "<html><head><title>News | Senator Ted Cruz</title></head><body><main>"
+        + article("Cruz Applauds Ruling", "HOUSTON", "Right")
+        + article("Cruz Questions Nominee", "WASHINGTON", "Secure it")
+        + "</main><aside><article><h3>Cruz Visits El Paso</h3><p>EL PASO – Read more</p>"
+        "</article></aside><article><h3>Cruz on Taxes</h3><p>WASHINGTON – More</p></article>"
+        "</body></html>"
+    )
+
+    releases = releases_parse(text=page.encode())
+
+    assert [(r.title, r.dateline, [q.text for q in r.quotes]) for r in releases] == [
+        ("Cruz Applauds Ruling", "HOUSTON", ["Right."]),
+        ("Cruz Questions Nominee", "WASHINGTON", ["Secure it."]),
+    ]
 
 
 # Re-importing, dry runs, bad files
