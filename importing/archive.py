@@ -11,9 +11,10 @@ one office's posting; `archive_import` makes Senate releases of them:
 - The releases were public already, so they come in published at their date (noon Eastern),
   without an announcement (`services._publish_archived`), with `source_url` the address.
 - The same joint release posted by several offices is one release with several issuers:
-  a record whose text (the first 1,000 characters of its words) or title (six words or
-  more) is that of a release dated the same day or the day either side joins it, its office
-  a joint issuer; every posting's address stays as an `ArchiveSource`.
+  a record whose text (the first 1,000 characters of its words) is that of a release dated
+  the same day or the day either side joins it, its office a joint issuer, as does one of
+  the same title (six words or more) whose text is alike or gone; the same title over
+  different texts stays two releases. Every posting's address stays as an `ArchiveSource`.
 - Skipped and counted: House and other non-Senate records; records with no year (only
   `date_partial`) or no date; records of a senator not in the database (by Bioguide ID,
   named in the report); lines that are no record (reported by file and line).
@@ -26,6 +27,7 @@ search entries and versions included), so an interruption leaves no half release
 skips what was done with one query a batch.
 """
 
+import difflib
 import hashlib
 import itertools
 import json
@@ -37,7 +39,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 
 from importing.models import ArchiveSource
 from importing.parsing import ParsedRelease, ParseError, release_parse
@@ -62,6 +64,8 @@ BATCH_SIZE = 200  # records a transaction: an interruption loses at most this mu
 KEY_CHARS = 1000  # the start of a text that identifies it
 MIN_KEY_CHARS = 200  # shorter texts ("Watch the video") are no fingerprint
 MIN_TITLE_WORDS = 6  # "Statement on the Budget" is many releases
+# Postings of one title are one release when this share of their first words agree in order.
+ALIKE_WORDS, ALIKE_RATIO = 300, 0.6
 WORD_RE = re.compile(r"[a-z0-9]+")
 # The body of a release whose page was gone when the archive collected it (a release needs
 # one); the page shows the address it was published at.
@@ -253,7 +257,7 @@ class ArchiveImport:
             text_key=text_key_of(parsed),
             title_key=title_key_of(title),
         )
-        if joint := self._same_release(source):
+        if joint := self._same_release(source, parsed):
             source.release = joint.release
             _joint_issuer_add(joint.release, senator)
             source.save()
@@ -271,24 +275,34 @@ class ArchiveImport:
         source.save()
         return "imported" if result.outcome in ("created", "updated") else "already there"
 
-    def _same_release(self, source):
-        """Another office's posting of the same release, a day either side, or None."""
-        same = Q()
-        if source.text_key:
-            same |= Q(text_key=source.text_key)
-        if source.title_key:
-            same |= Q(title_key=source.title_key)
-        if not same:
-            return None
+    def _same_release(self, source, parsed):
+        """Another office's posting of the same release, a day either side, or None: the
+        same text, or the same title and text alike (or either text gone). The same title
+        over different texts is two releases: "Senate Passes the Defense Bill" may be two
+        offices' own words on one day, and neither may be lost in the other."""
         day = source.published_on
-        return (
-            ArchiveSource.objects.filter(
-                same, published_on__range=(day - timedelta(1), day + timedelta(1))
-            )
-            .select_related("release")
-            .order_by("pk")
-            .first()
-        )
+        near = ArchiveSource.objects.filter(
+            published_on__range=(day - timedelta(1), day + timedelta(1))
+        ).select_related("release")
+        same = source.text_key and near.filter(text_key=source.text_key).order_by("pk").first()
+        if same:
+            return same
+        if not source.title_key:
+            return None
+        for same in near.filter(title_key=source.title_key).order_by("pk")[:5]:
+            if not source.text_key or not same.text_key or _alike(parsed, same.release):
+                return same
+        return None
+
+
+def _alike(parsed, release):
+    """Whether a posting's text is the release's, told apart from another release of the
+    same title: most of their first words in the same order."""
+    quotes = release.quotes.values_list("text", flat=True)
+    ours = _words(" ".join([*parsed.body, *(q.text for q in parsed.quotes)])).split()
+    theirs = _words(" ".join([release.body, *quotes])).split()
+    matcher = difflib.SequenceMatcher(None, ours[:ALIKE_WORDS], theirs[:ALIKE_WORDS], False)
+    return matcher.ratio() >= ALIKE_RATIO
 
 
 def _joint_issuer_add(release, senator):

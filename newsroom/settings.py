@@ -435,5 +435,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     # pypdf logs each oddity of an uploaded PDF it works around (documents/validation.py).
-    "loggers": {"pypdf": {"level": "ERROR"}},
+    "loggers": {
+        # Django's own console handler (DEBUG only) goes: django.* records reach the root's
+        # console once, not twice ("Task ... SUCCESSFUL" in `make run`'s worker).
+        "django": {"handlers": [], "level": "INFO"},
+        "pypdf": {"level": "ERROR"},
+    },
 }

@@ -1,5 +1,6 @@
 """`manage.py import_archive`: Senate releases from congress-press JSON Lines files."""
 
+import json
 from datetime import date, datetime, time
 from io import StringIO
 
@@ -80,6 +81,55 @@ def test_a_joint_release_posted_by_two_offices_is_one_release_with_both_issuers(
         "Klobuchar",
         "Heitkamp",
     ]
+
+
+def _posting(tmp_path, *texts, title="Senate Passes the National Defense Authorization Act"):
+    """A month's file: one posting of `title` by each of two senators, with the texts given."""
+    members = [("K000367", "Amy Klobuchar"), ("H001069", "Heidi Heitkamp")]
+    lines = [
+        json.dumps({
+            "url": f"https://www.example{i}.senate.gov/ndaa", "title": title,
+            "date": "2017-09-18", "member": {"bioguide_id": bioguide, "name": name,
+                                              "chamber": "Senate"},
+            "text": text,
+        })
+        for i, ((bioguide, name), text) in enumerate(zip(members, texts, strict=False))
+    ]  # fmt: skip
+    path = tmp_path / "2017-09.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_the_same_title_over_two_offices_own_texts_is_two_releases(tmp_path):
+    klobuchar = ("WASHINGTON – U.S. Senator Amy Klobuchar voted for the defense bill, which "
+                 "funds the 133rd Airlift Wing in Minnesota and a pay raise for the troops. "
+                 * 3)  # fmt: skip
+    heitkamp = ("BISMARCK, N.D. – U.S. Senator Heidi Heitkamp said the defense bill keeps "
+                "the Minot Air Force Base missions and the Grand Forks drones flying. "
+                * 3)  # fmt: skip
+
+    archive_import(paths=[_posting(tmp_path, klobuchar, heitkamp)])
+
+    releases = Release.objects.order_by("pk")
+    assert [(r.senators.get().last_name, "Minot" in r.body) for r in releases] == [
+        ("Klobuchar", False), ("Heitkamp", True),
+    ]  # fmt: skip
+
+
+def test_the_same_title_over_texts_alike_is_one_joint_release(tmp_path):
+    text = ("WASHINGTON – U.S. Senators Amy Klobuchar ({}) and Heidi Heitkamp (D-ND) voted "
+            "for the defense bill, which funds the 133rd Airlift Wing in Minnesota, the Minot "
+            "Air Force Base missions and a pay raise for the troops. " * 3)  # fmt: skip
+
+    archive_import(
+        paths=[_posting(tmp_path, text.replace("{}", "D-MN"), text.replace("{}", "D-Minn."))]
+    )
+
+    release = Release.objects.get()
+    assert [s.last_name for s in release.senators.order_by("releasesenator__order")] == [
+        "Klobuchar", "Heitkamp",
+    ]  # fmt: skip
+    assert release.archive_sources.count() == 2
 
 
 def test_a_record_whose_page_is_gone_keeps_its_title_date_and_address():
