@@ -69,8 +69,8 @@ def congresses_for(day):
 def _mentions(text):
     """(candidate keys, year named) for each place a title may end in `text`.
 
-    The candidates are the phrases of 2 to MAX_TITLE_WORDS words ending at an "Act", each
-    as Legislation.title_key holds it, longest first."""
+    The candidates are the phrases of 2 to MAX_TITLE_WORDS words ending at an "Act" (or
+    an "Act's"), each as Legislation.title_key holds it, longest first."""
     words = title_words(text).split()
     found = []
     for i, word in enumerate(words):
@@ -83,7 +83,9 @@ def _mentions(text):
         elif rest and YEAR_RE.fullmatch(rest[0]):
             year = rest[0]
         start = max(0, i + 1 - MAX_TITLE_WORDS)
-        keys = [" ".join(words[j : i + 1]) for j in range(start, i)]
+        # "the Stop Exploitation Through Trafficking Act’s sponsors": "acts" is the Act's.
+        ends = [word, "act"] if word == "acts" else [word]
+        keys = [" ".join([*words[j:i], end]) for j in range(start, i) for end in ends]
         found.append((keys, year))
         if len(found) == MAX_MENTIONS:
             break

@@ -86,6 +86,13 @@ def test_the_name_matches_in_any_case(bills):
     assert linked == bills.s1733
 
 
+@pytest.mark.parametrize("possessive", ["’s", "'s"])
+def test_the_acts_possessive_names_it(bills, possessive):
+    text = f"The {NAME}{possessive} sponsors met survivors."
+    linked, _ = named(text, issuers=[bills.amy])[title_key(NAME)]
+    assert linked == bills.s1733
+
+
 def test_the_year_named_picks_the_bill_of_that_year(bills):
     linked, _ = named(f"The {NAME} of 2014 passed the Senate.")[title_key(NAME)]
     assert linked == bills.s2599
