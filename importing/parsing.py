@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, NavigableString
 from bs4.dammit import EncodingDetector
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
-from importing.attribution import quotes_extract
+from importing.attribution import intro_attribution, quotes_extract
 from people.states import State
 
 
@@ -38,6 +38,7 @@ class ParsedRelease:
     dateline: str = ""
     body: list = field(default_factory=list)  # paragraphs, without the quotes
     quotes: list = field(default_factory=list)
+    notes: list = field(default_factory=list)  # what a reader of the file should check
 
     @property
     def lead(self):
@@ -159,8 +160,10 @@ def releases_parse(*, text, html=None, title="", published_on=None):
     ParseError saying so.
 
     A file holds several releases when, after an end mark (`###`, `-30-`), another release
-    begins: a dateline in its first paragraphs. What follows the last end mark without one
-    (the office's address, "Print this page") is the site's, not a release's, and is left.
+    begins: a dateline in its first paragraphs, or a title and a quotation or statement.
+    What follows the last end mark without one (the office's address, "Print this page") is
+    the site's, not a release's, and is left; if any of it reads as prose, the last
+    release's `notes` say so, quoting its start, so no release's text is lost unseen.
     """
     if isinstance(text, bytes):
         if html is None:
@@ -175,7 +178,7 @@ def releases_parse(*, text, html=None, title="", published_on=None):
     if html:
         page_title, page_date, text = html_to_text(text)
     all_paragraphs = _paragraphs(text)
-    parts = _release_parts(all_paragraphs)
+    parts, left_out = _release_parts(all_paragraphs)
     releases = []
     for number, paragraphs in enumerate(parts, start=1):
         first = number == 1
@@ -200,6 +203,12 @@ def releases_parse(*, text, html=None, title="", published_on=None):
         if (chars := len(release.full_text)) > MAX_CHARS:
             raise ParseError(f"{chars:,} characters; a release may have at most {MAX_CHARS:,}")
         releases.append(release)
+    if left_out:
+        words = " ".join(left_out[0].split()[:12])
+        releases[-1].notes.append(
+            f"after the last end mark the file goes on with text that opens no release (no "
+            f"dateline, or no title before a quotation): “{words}…”, not imported; check it"
+        )
     return releases
 
 
@@ -626,9 +635,12 @@ def _kept_lines(paragraph, title):
 
 
 def _release_parts(paragraphs):
-    """Paragraphs split into releases at their end marks. After an end mark, another release
-    begins when a dateline opens one of its first paragraphs; anything else after the last
-    end mark (the office's address, the site's footer) is left out, as it always was."""
+    """Paragraphs split into releases at their end marks: (the releases' paragraphs, the
+    prose left out). After an end mark, another release begins when a dateline opens one
+    of its first paragraphs, or a title does with a quotation or a statement after it (a
+    statement is often undated). Anything else after the last end mark (the office's
+    address, the site's footer) is left out, as it always was; what of it reads as prose
+    (a sentence of RELEASE_WORDS words or more, a quotation) is returned to be named."""
     parts, current = [], []
     for paragraph in paragraphs:
         if END_MARK_RE.match(paragraph):
@@ -637,13 +649,45 @@ def _release_parts(paragraphs):
         else:
             current.append(paragraph)
     parts.append(current)
-    return [parts[0]] + [part for part in parts[1:] if any(_dateline(p) for p in part[:8])]
+    releases, left_out = [parts[0]], []
+    for part in parts[1:]:
+        if _opens_release(part):
+            releases.append(part)
+        else:
+            left_out += [p for p in part if _prose(p)]
+    return releases, left_out
+
+
+RELEASE_WORDS = 15
+
+
+def _prose(paragraph):
+    text = paragraph.strip()
+    return text.startswith(("“", '"')) or (
+        len(text.split()) >= RELEASE_WORDS and text[-1:] in '.!?”"'
+    )
+
+
+def _opens_release(part):
+    """Whether the paragraphs after an end mark are a release: a dateline in the first
+    few, or a title first with a quotation or an introduced statement in the next few."""
+    if any(_dateline(p) for p in part[:8]):
+        return True
+    kept = [p for p in part if _kept_lines(p, "")]
+    if not kept or not _is_title(kept[0]):
+        return False
+    following = kept[1:6]
+    return any(_curly_open(p) for p in following) or any(intro_attribution(p) for p in following)
+
+
+def _curly_open(paragraph):
+    return paragraph.lstrip().startswith(("“", '"'))
 
 
 def text_parse(text, *, title=""):
     """Plain text of a release to its parts; `title` is one already known (from HTML)."""
     paragraphs = _paragraphs(text)
-    return _release_from(_release_parts(paragraphs)[0], title=title, marked=paragraphs)
+    return _release_from(_release_parts(paragraphs)[0][0], title=title, marked=paragraphs)
 
 
 def _release_from(paragraphs, *, title="", marked=()):

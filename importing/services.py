@@ -243,7 +243,8 @@ def release_import(
     if lead is not None:
         links.senators = [lead, *(s for s in links.senators if s.pk != lead.pk)]
         links.notes = [n for n in links.notes if not n.startswith("no senator recognized")]
-    result = ImportResult(source, "", parsed=parsed, links=links, notes=list(links.notes))
+    notes = [*parsed.notes, *links.notes]
+    result = ImportResult(source, "", parsed=parsed, links=links, notes=notes)
     among = Release.objects.all() if among is None else among
     existing = among.filter(import_key=key).order_by("pk").first()
     result.release = existing

@@ -509,6 +509,23 @@ def test_dry_run_prints_and_writes_nothing(demo_newsroom):
     assert "Dry run, nothing written. Would be: 1 created" in out
 
 
+def test_prose_after_the_last_release_is_named_not_dropped_unseen(tmp_path):
+    path = tmp_path / "harbor.txt"
+    path.write_text(
+        "Klobuchar Announces Funding for Duluth Harbor\n\nDULUTH, MN – Senator Amy "
+        "Klobuchar announced $3 million.\n\n###\n\nRelated News\n\nSenator Klobuchar has "
+        "long worked with the Army Corps of Engineers to keep the harbors of Minnesota open.\n"
+        "\nWashington Office: 425 Dirksen Senate Office Building | Phone: 202-224-3244\n"
+    )
+
+    out, _ = run(path, "--dry-run")
+
+    assert "would create" in out and "Klobuchar Announces Funding" in out
+    assert "“Senator Klobuchar has long worked with the Army Corps of Engineers to…”" in out
+    assert "not imported; check it" in out
+    assert "Washington Office" not in out  # the site's address is no prose to name
+
+
 def test_bad_files_are_reported_and_skipped_while_the_others_import(tmp_path):
     folder = tmp_path / "archive"
     (folder / "2014").mkdir(parents=True)
