@@ -183,7 +183,10 @@ def releases_parse(*, text, html=None, title="", published_on=None):
     for number, paragraphs in enumerate(parts, start=1):
         first = number == 1
         release = _release_from(
-            paragraphs, title=page_title if first else "", marked=all_paragraphs
+            paragraphs,
+            title=page_title if first else "",
+            marked=all_paragraphs,
+            given=title if first else "",
         )
         if first:
             release.title = release.title or " ".join(title.split())
@@ -409,14 +412,21 @@ NAV_WORDS = {
     "print this page", "email", "e-mail", "tweet", "facebook", "twitter", "x", "linkedin",
     "about", "contact", "next", "previous", "next article", "previous article", "back",
     "back to press releases", "back to top", "main menu", "toggle navigation", "issues",
-    "media", "media center", "latest news", "recent news", "en español",
+    "media", "media center", "latest news", "recent news", "en español", "services",
+    "constituent services", "legislation", "committees", "priorities", "newsletter",
+    "newsletter sign up", "newsletter sign-up", "sign up", "subscribe", "photos", "videos",
+    "video", "photo gallery", "op-eds", "in the news", "blog", "biography", "offices",
+    "office locations", "contact me", "visiting washington", "visiting dc", "tours",
+    "grants", "related issues", "related news", "related", "tags", "topics",
 }  # fmt: skip
 NAV_SEPARATORS_RE = re.compile(r"\s*(?:[|»›>/·•]|::)\s*")
-# "Share on Facebook", "Email this page", "Follow us on X", "Print this release".
+# "Share on Facebook", "Email this page", "Follow us on X", "Print this release"; the
+# menu's "About Amy", "Meet Tim".
 NAV_PHRASE_RE = re.compile(
     r"(?:share|post|tweet|send|email|e-mail|print|follow(?: us)?)(?: (?:this|it|on|to|via|by))?"
     r"(?: (?:page|release|article|story|post|facebook|twitter|x|linkedin|email|e-mail|reddit"
     r"|bluesky|threads|instagram|youtube))?"
+    r"|(?:about|meet) (?:senator )?[a-z][a-z'’.-]*"
 )
 
 
@@ -457,15 +467,24 @@ def date_parse(text):
         return None
 
 
+# A line this long is no hard-wrapped line (those wrap at 72 to 80): the text keeps each
+# paragraph on a line of its own (a page's text taken out line by line).
+PARAGRAPH_LINE = 100
+
+
 def _paragraphs(text):
     """Paragraphs of plain text: blank lines separate them; lines inside one are joined,
-    except bullet lines, kept one a line. An end mark (###) is a paragraph of its own."""
+    except bullet lines, kept one a line, and a block holding a line of PARAGRAPH_LINE
+    characters or more, which is a paragraph a line. An end mark (###) is a paragraph of
+    its own."""
     paragraphs, lines = [], []
 
     def close():
-        if lines:
+        if len(lines) > 1 and any(len(line) >= PARAGRAPH_LINE for line in lines):
+            paragraphs.extend(lines)
+        elif lines:
             paragraphs.append(_join_lines(lines))
-            lines.clear()
+        lines.clear()
 
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = " ".join(raw.split())
@@ -690,10 +709,20 @@ def text_parse(text, *, title=""):
     return _release_from(_release_parts(paragraphs)[0][0], title=title, marked=paragraphs)
 
 
-def _release_from(paragraphs, *, title="", marked=()):
+def _release_from(paragraphs, *, title="", marked=(), given=""):
     """A release's paragraphs (up to its end mark) to its parts; `marked`, the file's
-    paragraphs, say whether an empty release was empty before an end mark."""
+    paragraphs, say whether an empty release was empty before an end mark. A line at the
+    top that is the `given` title (an archive's record of it) is that title, not a
+    highlight."""
     paragraphs = [p for p in paragraphs if p.strip()]
+    if given:
+        folded = _fold_name(given)
+        head = [
+            "\n".join(line for line in p.split("\n") if _fold_name(line) != folded)
+            for p in paragraphs[:15]
+        ]
+        paragraphs = head + paragraphs[15:]
+        paragraphs = [p for p in paragraphs if p.strip()]
     if not paragraphs:
         ended = any(END_MARK_RE.match(p) for p in marked)
         raise ParseError("no text before the end mark" if ended else "no text")

@@ -132,6 +132,31 @@ def test_the_same_title_over_texts_alike_is_one_joint_release(tmp_path):
     assert release.archive_sources.count() == 2
 
 
+def test_a_text_of_a_line_a_paragraph_under_the_sites_menu_reads_as_its_release(tmp_path):
+    title = "Klobuchar Applauds Passage of Rail Safety Bill"
+    text = "\n".join([
+        "Skip to content", "Home", "About Amy", "Newsroom", title, "March 2, 2015",
+        "WASHINGTON, D.C. – U.S. Senator Amy Klobuchar today applauded Senate passage of "
+        "her bill to improve the safety of oil trains.",
+        "“This bill will make our communities safer,” Klobuchar said. “We must act.”",
+        "The bill now goes to the House.", "###", "Related Issues", "Print",
+    ])  # fmt: skip
+    record = {"url": "https://www.klobuchar.senate.gov/rail", "title": title,
+              "date": "2015-03-02", "member": {"bioguide_id": "K000367", "chamber": "Senate"},
+              "text": text}  # fmt: skip
+    path = tmp_path / "2015-03.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+
+    archive_import(paths=[path])
+
+    release = Release.objects.get()
+    assert (release.title, release.dateline, release.highlights) == (title, "WASHINGTON, D.C.", "")
+    assert release.body.startswith("U.S. Senator Amy Klobuchar today applauded")
+    assert release.body.endswith("The bill now goes to the House.")
+    assert [q.text for q in release.quotes.all()] == ["This bill will make our communities "
+                                                      "safer. We must act."]  # fmt: skip
+
+
 def test_a_record_whose_page_is_gone_keeps_its_title_date_and_address():
     run(PRESS)
 
