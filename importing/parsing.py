@@ -516,8 +516,8 @@ def _boilerplate(line):
 
 # Datelines: "Minneapolis, MN –", "WASHINGTON, D.C. –", "FARGO, N.D. —", "ST. PAUL, Minn. -".
 DATELINE_RE = re.compile(
-    r"^(?P<place>[A-Z][^–—:()\n]{1,60}?)\s*(?:\((?P<date>[^)]{6,40})\)\s*)?"
-    r"(?:[–—]+|\s-{1,2}\s|-{2})\s*(?P<rest>.*)$",
+    r"^(?P<place>[A-Z][^–—:()\[\]\n]{1,60}?)\s*(?:[(\[](?P<date>[^)\]]{6,40})[)\]]\s*)?"
+    r"(?P<dash>[–—]+|\s-{1,2}\s|-{2}|:(?=\s+[A-Z]))\s*(?P<rest>.*)$",
     re.DOTALL,
 )
 PLACE_RE = re.compile(r"^(?P<city>[A-Z][A-Za-z.'’ -]*?)(?:,\s*(?P<state>[A-Za-z. ]+?))?\.?$")
@@ -548,14 +548,19 @@ PLACE_DATE_RE = re.compile(
 )
 
 
-def _is_place(place):
-    match = PLACE_RE.match(place)
+def _is_place(place, *, colon=False):
+    """Whether a dateline's place is one: a city and its state, Washington, or a city in
+    capitals. Before a colon (`colon`), where "NOTE:" and "UPDATE:" stand too, only the
+    first two."""
+    match = PLACE_RE.match(place.rstrip(",").strip())
     if not match or len(match["city"].split()) > 4:
         return False
     if match["state"]:
         return re.sub(r"[\s.]", "", match["state"]).lower() in STATE_KEYS
     if match["city"].strip().lower() in CITIES_ALONE:
         return True
+    if colon:
+        return False
     # No state: a city in capitals, as wire style writes "WASHINGTON –".
     letters = re.sub(r"[^A-Za-z]", "", match["city"])
     return len(letters) >= 4 and letters.isupper()
@@ -564,8 +569,9 @@ def _is_place(place):
 def _dateline(paragraph):
     """(place, date, rest of the paragraph) when a paragraph opens with a dateline:
     "WASHINGTON, D.C. –", "(Washington, DC) –", "[WASHINGTON, D.C.] –", "Washington, DC—",
-    "WASHINGTON (May 16, 2014) –", "NEWARK, N.J., October 3, 2019 —", "WASHINGTON – May 16,
-    2014 –", or a date first: "May 22, 2014 – WASHINGTON, D.C. –"."""
+    "WASHINGTON (May 16, 2014) –", "WASHINGTON, D.C. [03/02/2015] –", "NEWARK, N.J., October
+    3, 2019 —", "WASHINGTON – May 16, 2014 –", "WASHINGTON, D.C.: ...", or a date first: "May
+    22, 2014 – WASHINGTON, D.C. –"."""
     when = None
     dated = DATE_FIRST_RE.match(paragraph)
     if dated and date_parse(dated["date"]):
@@ -583,6 +589,9 @@ def _dateline(paragraph):
         place, rest = match["place"].strip(), match["rest"]
         if match["date"]:
             when = when or date_parse(match["date"])
+        # "WASHINGTON, D.C.: Senator ..." but not "NOTE: The ...", "UPDATE: ...".
+        if match["dash"] == ":" and not _is_place(place, colon=True):
+            return None
     place = place.rstrip(",").strip()
     if not _is_place(place):
         with_date = PLACE_DATE_RE.match(place)

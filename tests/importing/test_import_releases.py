@@ -179,6 +179,9 @@ def parse(text, **kwargs):
         ("ST. PAUL, Minn. - Senator", "ST. PAUL, Minn."),
         ("WASHINGTON—Senator", "WASHINGTON"),
         ("Bismarck, North Dakota -- Senator", "Bismarck, North Dakota"),
+        ("WASHINGTON, D.C.: Senator", "WASHINGTON, D.C."),
+        ("ST. PAUL, MINN.: Senator", "ST. PAUL, MINN."),
+        ("WASHINGTON, D.C. [03/02/2015] – Senator", "WASHINGTON, D.C."),
     ],
 )
 def test_datelines(opening, dateline):
@@ -194,6 +197,8 @@ def test_datelines(opening, dateline):
         "Klobuchar – with Heitkamp – spoke today.",  # a dash, but no place before it
         "Safe Harbor, laws – the senator said – protect children.",
         "The bill passed - finally.",
+        "NOTE: Senator Klobuchar will speak at noon.",  # a colon after no place
+        "UPDATE: Senator Klobuchar spoke.",
     ],
 )
 def test_a_dash_in_a_sentence_is_no_dateline(paragraph):
