@@ -35,6 +35,12 @@ SUBJECT_AFTER_RE = re.compile(
     r"(?:[a-z]+ed|wrote|spoke|met|led|held|sent|took|gave|made|won|brought|sought|told|began"
     r"|is|was|are|were|has|have|will|announces|introduces|joins|urges|says|said)\b"
 )
+# "cosponsored by Senators Booker and Kaine", "cosponsors include Sen. Booker": no issuers.
+COSPONSORS_BEFORE_RE = re.compile(
+    r"\b(?:co-?sponsored\s+by|co-?sponsors?(?:\s+(?:include|are|is))?|co-?led\s+by)\b"
+    r"[^.;]*$",
+    re.I,
+)
 # A last name followed by another name is someone's first name ("Senator Paul Wellstone");
 # not when a day or a month follows ("Sen. Cruz Tuesday demanded").
 FIRST_NAME_AFTER_RE = re.compile(
@@ -182,8 +188,9 @@ class Recognizer:
         Those the lead makes its subject ("U.S. Senators Amy Klobuchar (D-MN) and Heidi
         Heitkamp (D-ND) today joined", "which Senator Cornyn applauded"); a senator merely
         named there ("cosponsored by Senators Warner and Kaine", "authored by Sen. Klobuchar")
-        issues nothing. When the lead makes no senator its subject, all it names."""
-        subjects, named = [], []
+        issues nothing. When the lead makes no senator its subject, those of them the title
+        names, else all it names but its cosponsors ("cosponsored by Senators ...")."""
+        subjects, named, cosponsors = [], [], set()
         folded = fold(parsed.lead)
         for m, name, candidates, confident, party_state in self._matches(parsed.lead, full_hits):
             if confident:
@@ -197,7 +204,15 @@ class Recognizer:
                     subjects.append(senator)
                 if senator not in named:
                     named.append(senator)
-        return subjects or named
+                if COSPONSORS_BEFORE_RE.search(folded[max(0, m.start() - 60) : m.start()]):
+                    cosponsors.add(senator.pk)
+        if subjects or not named:
+            return subjects
+        # No subject ("Legislation authored by Senator Klobuchar passed ..."): those the
+        # title names, else all the lead names but its cosponsors.
+        title = fold(parsed.title)
+        titled = [s for s in named if re.search(rf"\b{re.escape(fold(s.last_name))}\b", title)]
+        return titled or [s for s in named if s.pk not in cosponsors] or named
 
     def quote_speaker(self, quote, preferred, notes, issuers=()):
         """The senator who said a quote, or a named speaker when none is a senator here.
