@@ -8,6 +8,8 @@ over several paragraphs.
 import re
 from dataclasses import dataclass, field
 
+from people.states import state_code
+
 
 @dataclass
 class ParsedQuote:
@@ -36,11 +38,16 @@ SENATOR_TITLE_RE = re.compile(r"^(?:U\.\s?S\.\s+)?(?:Sens?\.|Senators?)\s+")
 OTHER_TITLE_RE = re.compile(rf"^(?P<title>{TITLES})\s+")
 NAME_WORD = r"(?:[A-Z][\w'’-]*\.?|de|la|van|von|del|der|du)"
 NAME = rf"(?:{TITLES}\s+)?[A-Z][\w'’-]*\.?(?:\s+{NAME_WORD}){{0,4}}"
-PARTY_STATE = r"\s*\((?P<ps>[DRI]-[A-Z]{2})\)"
+# "(D-MN)", "(D-Minn.)", "(R-Texas)", "(R-N.D.)"; read to "D-MN" (`_party_state`).
+PARTY_STATE = r"\s*\((?P<ps>[DRI]-[A-Z][A-Za-z. ]{1,15}?)\)"
+# ", D-Minn." closing an attribution: "said U.S. Senator Amy Klobuchar, D-Minn."
+PARTY_STATE_AFTER_RE = re.compile(r",\s*(?P<ps>[DRI]-[A-Z][A-Za-z. ]{1,15}?)\s*[.,:;]?$")
 VERBS = (
     r"(?:said|says|added|adds|stated|noted|explained|continued|remarked|concluded|declared"
     r"|emphasized|urged|asked|warned|announced|wrote|write|stressed|argued|insisted|observed"
-    r"|commented|recalled|testified|pointed\s+out)"
+    r"|commented|recalled|testified|pointed\s+out|replied|responded|reiterated|cautioned"
+    r"|vowed|pledged|promised|predicted|acknowledged|maintained|contended|countered|tweeted"
+    r"|posted|told(?:\s+reporters|\s+the\s+[a-z]+(?:\s+[a-z]+){0,3}|\s+[A-Z][\w.]*){0,1})"
 )
 # After the verb or the name: "in a statement", "today", "on the Senate floor".
 CIRCUMSTANCE = (
@@ -59,6 +66,15 @@ JOINT_BEFORE_RE = re.compile(  # said the senators.
 ATTRIBUTION_AFTER_RE = re.compile(  # Klobuchar said. / Jane Doe, director of X, said.
     rf"^(?P<name>{NAME})(?:{PARTY_STATE})?(?:,\s+(?P<role>[^,]{{3,120}}),)?{CIRCUMSTANCE}"
     rf"\s+{VERBS}{CIRCUMSTANCE}\s*[.,:;]?$"
+)
+# Before the quotation: "Klobuchar: “...”", "According to Sen. Klobuchar, “...”", "Said
+# Klobuchar: “...”".
+NAME_FIRST_RE = re.compile(
+    rf"^(?:(?:[Aa]ccording\s+to|[Ss]aid)\s+)?(?P<name>{NAME})(?:{PARTY_STATE})?\s*[:,]?$"
+)
+# After it: "“...” – Senator Amy Klobuchar", "“...” — Sen. Warner (D-VA)".
+DASH_NAME_RE = re.compile(
+    rf"^\s*[–—-]{{1,2}}\s*(?P<name>{NAME})(?:{PARTY_STATE})?(?:,\s+(?P<role>[^,]{{3,120}}))?\s*\.?$"
 )
 ATTRIBUTION_BEFORE_RE = re.compile(  # said Heitkamp. / said Sen. Warner, who ...
     rf"^{VERBS}\s+(?P<name>{NAME})(?:{PARTY_STATE})?"
@@ -94,6 +110,13 @@ STATEMENT_END_RE = re.compile(
 )
 PRONOUN_RE = re.compile(rf"^(?:(?:he|she)\s+{VERBS}|{VERBS}\s+(?:he|she))\s*[.,:;]?$", re.I)
 NOT_NAMES = {"The", "This", "That", "It", "He", "She", "They", "We", "I", "A", "An", "In", "But"}
+# Words that stand before a colon and a quotation without being anyone: "Background: “...”".
+NOT_SPEAKERS = {
+    "Today", "Tonight", "Yesterday", "Earlier", "Later", "Also", "Here", "Background", "Note",
+    "Update", "Updated", "Watch", "Read", "Video", "Photo", "Audio", "Quote", "Quotes",
+    "Statement", "Remarks", "Excerpt", "Excerpts", "Transcript", "Highlights", "Key", "Full",
+    "Editor", "Click", "Q", "A", "Question", "Answer", "Text", "Summary", "More",
+}  # fmt: skip
 NOT_ROLES = re.compile(r"^(?:who|whose|which|that|adding|noting|when|after|before|as)\b")
 
 
@@ -138,15 +161,31 @@ def intro_attribution(paragraph):
     return _attribution(f"{names} said")
 
 
-def _attribution(gap):
+def _party_state(text):
+    """ "D-MN" for "D-MN", "D-Minn." or "D-Minnesota"; "" for what names no state."""
+    party, _, state = (text or "").partition("-")
+    code = state_code(state)
+    return f"{party}-{code}" if code else ""
+
+
+def _attribution(gap, *, before=False):
+    """Who a quotation's words are, from the words beside it (`before` it: "Klobuchar
+    said,"; else after: "said Klobuchar.")."""
     gap = gap.strip().lstrip(",").strip()
     if not gap:
         return None
+    trailing_ps = ""
+    if (after := PARTY_STATE_AFTER_RE.search(gap)) and _party_state(after["ps"]):
+        trailing_ps, gap = after["ps"], gap[: after.start()].strip()
     if PRONOUN_RE.match(gap):
         return _Attribution(pronoun=True)
     if joint := JOINT_AFTER_RE.match(gap) or JOINT_BEFORE_RE.match(gap):
         return _joint(joint["names"])
     match = ATTRIBUTION_AFTER_RE.match(gap) or ATTRIBUTION_BEFORE_RE.match(gap)
+    if not match:
+        match = NAME_FIRST_RE.match(gap) if before else DASH_NAME_RE.match(gap)
+        if match and match["name"].split()[-1].rstrip(".:") in NOT_SPEAKERS:
+            return None
     if not match:
         return None
     name = match["name"].strip()
@@ -154,14 +193,14 @@ def _attribution(gap):
         name = name.rstrip(".")
     if name.split()[0] in NOT_NAMES:
         return None
-    found = _Attribution(party_state=match["ps"] or "")
+    found = _Attribution(party_state=_party_state(match["ps"] or trailing_ps))
     if SENATOR_TITLE_RE.match(name):
         found.senatorial = True
         name = SENATOR_TITLE_RE.sub("", name)
     elif OTHER_TITLE_RE.match(name):
         found.title = OTHER_TITLE_RE.match(name)["title"]
         name = OTHER_TITLE_RE.sub("", name)
-    role = (match["role"] or "").strip()
+    role = (match.groupdict().get("role") or "").strip()
     if role and not NOT_ROLES.match(role):
         found.title = role
     found.speaker = name
@@ -189,7 +228,7 @@ def _shape(paragraph):
     if start == -1:
         return None
     if start > 0:  # Klobuchar said, “...” / In a statement, Klobuchar said, “...”
-        found = _attribution(LEAD_IN_RE.sub("", text[:start].rstrip().rstrip(",:")))
+        found = _attribution(LEAD_IN_RE.sub("", text[:start].rstrip().rstrip(",:")), before=True)
         if not found:
             return None
         attributions.append(found)

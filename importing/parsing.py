@@ -19,7 +19,7 @@ from bs4.dammit import EncodingDetector
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
 
 from importing.attribution import intro_attribution, quotes_extract
-from people.states import State
+from people.states import STATE_CODES
 
 
 class ParseError(Exception):
@@ -522,16 +522,10 @@ DATELINE_RE = re.compile(
 )
 PLACE_RE = re.compile(r"^(?P<city>[A-Z][A-Za-z.'’ -]*?)(?:,\s*(?P<state>[A-Za-z. ]+?))?\.?$")
 # How a dateline writes a state, compared without case, periods or spaces: "MN", "Minn.",
-# "N.D.", "North Dakota"; and D.C. and the territories, for datelines from there.
-AP_STATES = [
-    "Ala", "Ariz", "Ark", "Calif", "Cal", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind",
-    "Kan", "Kans", "Ky", "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb",
-    "Nebr", "Nev", "Okla", "Ore", "Pa", "Penn", "Tenn", "Tex", "Vt", "Va", "Wash", "Wis",
-    "Wisc", "Wyo", "DC", "PR", "Puerto Rico", "GU", "Guam", "VI", "AS", "MP",
-]  # fmt: skip
-STATE_KEYS = {
-    re.sub(r"[\s.]", "", name).lower() for name in [*State.values, *State.labels, *AP_STATES]
-}
+# "N.D.", "North Dakota" (people/states.py); and D.C. and the territories, for datelines
+# from there.
+STATE_KEYS = {*STATE_CODES, "dc", "districtofcolumbia", "pr", "puertorico", "gu", "guam",
+              "vi", "as", "mp"}  # fmt: skip
 
 
 # A city that needs no state and may be written in mixed case: "Washington –".

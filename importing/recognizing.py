@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.contrib.humanize.templatetags.humanize import ordinal
 
 from people.models import Organization, Senator
+from people.states import state_code
 from releases.bill_titles import bills_linked_by_title
 from releases.citations import BILL_RE, congress_of
 from releases.models import Legislation
@@ -101,7 +102,7 @@ class Recognizer:
             self.last_names.setdefault(fold(senator.last_name), []).append(senator)
         self.senator_re = re.compile(
             rf"(?<![\w'])(?P<name>{_alternation([*self.full_names, *self.last_names])})(?![\w'])"
-            r"(?:\s*\((?P<party>[DRI])-(?P<state>[A-Z]{2})\))?"
+            r"(?:\s*\((?P<party>[DRI])-(?P<state>[A-Z][A-Za-z. ]{1,15}?)\))?"
         )
         self.bills = list(bills)
         self.bills_by_citation = {}
@@ -153,7 +154,8 @@ class Recognizer:
         folded = fold(text)
         for m in self.senator_re.finditer(folded):
             name = m["name"]
-            party_state = (m["party"], m["state"]) if m["party"] else None
+            code = state_code(m["state"]) if m["party"] else None  # "(D-Minn.)": MN
+            party_state = (m["party"], code) if code else None
             if OTHER_TITLE_BEFORE_RE.search(folded[max(0, m.start() - 40) : m.start()]):
                 continue
             if name in self.full_names:

@@ -262,6 +262,14 @@ def test_a_long_sentence_first_is_a_highlight_not_a_title():
         ('"We act now," said Heitkamp. "Straight quotes too."', "Heitkamp", False,
          "We act now. Straight quotes too."),
         ("“Why wait?” asked Sen. Warner.", "Warner", True, "Why wait?"),
+        ("“We act now.” – Senator Amy Klobuchar", "Amy Klobuchar", True, "We act now."),
+        ("Klobuchar: “We act now.”", "Klobuchar", False, "We act now."),
+        ("According to Sen. Warner, “we act now.”", "Warner", True, "we act now."),
+        ("Said Heitkamp: “We act now.”", "Heitkamp", False, "We act now."),
+        ("“We act now,” Klobuchar told reporters.", "Klobuchar", False, "We act now."),
+        ("“We act now,” Sen. Warner (D-Va.) said.", "Warner", True, "We act now."),
+        ("“We act now,” said U.S. Senator Amy Klobuchar, D-Minn.", "Amy Klobuchar", True,
+         "We act now."),
     ],
 )  # fmt: skip
 def test_quote_attribution_forms(paragraph, speaker, senatorial, text):
@@ -270,6 +278,24 @@ def test_quote_attribution_forms(paragraph, speaker, senatorial, text):
         (speaker, senatorial, text)
     ]
     assert release.body == ["Lead paragraph.", "Closing paragraph."]
+
+
+@pytest.mark.parametrize(
+    "paragraph, party_state",
+    [("“Go,” Sen. Warner (D-Va.) said.", "D-VA"), ("“Go,” said Sen. Kim (D-N.J.).", "D-NJ"),
+     ("“Go,” said Sen. Cruz, R-Texas.", "R-TX"), ("“Go,” said Sen. Cruz (R-Xyz).", "")],
+)  # fmt: skip
+def test_a_party_state_in_ap_style_is_read_to_the_state_code(paragraph, party_state):
+    (quote,) = parse(f"WASHINGTON – Lead paragraph.\n\n{paragraph}").quotes
+    assert quote.party_state == party_state
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["Background: “The bill would act.”", "Today: “We act.”", "Q: “Will you act?”"],
+)
+def test_a_label_before_a_quotation_is_no_speaker(paragraph):
+    assert parse(f"WASHINGTON – Lead paragraph.\n\n{paragraph}").quotes == []
 
 
 def test_a_quote_over_several_paragraphs():
