@@ -18,6 +18,8 @@ one office's posting; `archive_import` makes Senate releases of them:
 - Skipped and counted: House and other non-Senate records; records with no year (only
   `date_partial`) or no date; records of a senator not in the database (by Bioguide ID,
   named in the report); lines that are no record (reported by file and line).
+- A record whose text holds several releases (past an end mark) gives the one of its
+  title, else the first, and the report names its line: the others are records of their own.
 - A record without text is imported with its title and address only: the page is gone, but
   the release was issued, and its record is what the archive keeps.
 
@@ -42,7 +44,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max
 
 from importing.models import ArchiveSource
-from importing.parsing import ParsedRelease, ParseError, release_parse
+from importing.parsing import ParsedRelease, ParseError, releases_parse
 from importing.recognizing import fold
 from importing.services import RecognizersByDay, release_import
 from people.models import Senator
@@ -243,7 +245,7 @@ class ArchiveImport:
         title = " ".join((record.get("title") or "").split())
         text = (record.get("text") or "").strip()
         if text:
-            parsed = release_parse(text=text, html=False, title=title)
+            parsed = self._the_records_release(text, title, where)
             parsed.title = title or parsed.title  # the archive's title, not a page remnant
         else:  # the page is gone: the release keeps its title, date, senator and address
             parsed = ParsedRelease(title=title, body=[TEXT_GONE])
@@ -274,6 +276,21 @@ class ArchiveImport:
         source.release = result.release
         source.save()
         return "imported" if result.outcome in ("created", "updated") else "already there"
+
+    def _the_records_release(self, text, title, where):
+        """The release a record's text holds: the one of its title when the text goes on
+        past an end mark with others (a page listing releases: each of them is a record of
+        its own), named in the report; the first when none has the title."""
+        releases = releases_parse(text=text, html=False, title=title)
+        if len(releases) == 1:
+            return releases[0]
+        folded = fold(title).lower()
+        chosen = next((r for r in releases if fold(r.title).lower() == folded), releases[0])
+        self.report.problems.append(
+            f"{where}: its text holds {len(releases)} releases, each closed by an end mark; "
+            f"imported “{chosen.title}”, the record's"
+        )
+        return chosen
 
     def _same_release(self, source, parsed):
         """Another office's posting of the same release, a day either side, or None: the

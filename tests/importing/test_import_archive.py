@@ -157,6 +157,31 @@ def test_a_text_of_a_line_a_paragraph_under_the_sites_menu_reads_as_its_release(
                                                       "safer. We must act."]  # fmt: skip
 
 
+def test_a_records_text_of_several_releases_gives_the_one_of_its_title(tmp_path):
+    text = (
+        "WASHINGTON – U.S. Senator Amy Klobuchar announced funds for the Duluth harbor.\n\n"
+        "“The harbor is the gateway,” said Klobuchar.\n\n###\n\n"
+        "Klobuchar Statement on Minnesota Flooding\n\nST. PAUL, MN – U.S. Senator Amy "
+        "Klobuchar toured the flood damage.\n\n“We will rebuild,” Klobuchar said.\n\n###\n"
+    )
+    record = {"url": "https://www.klobuchar.senate.gov/harbor", "date": "2015-03-02",
+              "title": "Klobuchar Announces Funding for Duluth Harbor", "text": text,
+              "member": {"bioguide_id": "K000367", "chamber": "Senate"}}  # fmt: skip
+    path = tmp_path / "2015-03.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+
+    report = archive_import(paths=[path])
+
+    release = Release.objects.get()
+    assert release.title == "Klobuchar Announces Funding for Duluth Harbor"
+    assert "harbor" in release.body and "flood" not in release.body
+    assert report.counts["imported"] == 1
+    assert report.problems == [
+        f"{path}:1: its text holds 2 releases, each closed by an end mark; imported "
+        "“Klobuchar Announces Funding for Duluth Harbor”, the record's"
+    ]
+
+
 def test_a_record_whose_page_is_gone_keeps_its_title_date_and_address():
     run(PRESS)
 
