@@ -105,14 +105,22 @@ def filter_for(public_filter, *, release_path=""):
     )
 
 
+def _canonical(public_filter, value):
+    made = public_filter.canonical(value) if public_filter.canonical else None
+    return made or value
+
+
 def _at_most(data, most):
-    """`data` with each filter's values deduplicated and at most `most` of them, and
-    {parameter: how many distinct values it had} for those cut short."""
+    """`data` with each filter's values as the filter names them (`canonical`: a bill's
+    "113-s-1733" is "s1733-113"), deduplicated, at most `most` of them, and {parameter: how
+    many distinct values it had} for those cut short."""
     if data is None:
         return data, {}
     kept, trimmed = data.copy(), {}
-    for name in {f.parameter for f in registry.public_filters()} & set(data):
-        values = list(dict.fromkeys(data.getlist(name)))
+    filters = {f.parameter: f for f in registry.public_filters()}
+    for name in filters.keys() & set(data):
+        given = data.getlist(name)
+        values = list(dict.fromkeys(_canonical(filters[name], v) for v in given))
         if len(values) > most:
             trimmed[name] = len(values)
         kept.setlist(name, values[:most])

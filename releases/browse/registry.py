@@ -66,6 +66,9 @@ class PublicFilter:
     api_not_found: str = ""
     # Another field the API also accepts values by, with its pattern: a Bioguide ID.
     api_also_by: tuple = field(default=())
+    # The value as the filter names it, from another way of writing it ("113-s-1733" and
+    # "S. 1733 (113th)" are "s1733-113"); None leaves the value as given.
+    canonical: object = None
 
     def value_of(self, chosen):
         """How a chosen value is written in an address: a slug, a bill id, a year, a type."""
@@ -131,6 +134,7 @@ def _release_types():
 def register_defaults():
     """The newsroom's own filters (called once, when the releases app is ready)."""
     from people.models import Organization, Senator
+    from releases.bill_ids import canonical_bill_id
     from releases.models import Legislation, Release, ReleaseSenator, Topic
 
     types = ", ".join(option.value for option in _release_types())
@@ -162,8 +166,9 @@ def register_defaults():
         link_model=Release.legislation.through, link_column="legislation_id",
         choice_label=_bill_label, sort_key=lambda b: (-b.congress, b.bill_type, b.number),
         index_url_name="releases:legislation-list",
-        api_description="A bill ID.", api_example="s1733-113",
-        api_not_found="No bill has this bill ID (e.g. s1733-113).",
+        api_description="A bill ID (`s1733-113`; `113-s-1733` and `S. 1733 (113th)` too).",
+        api_example="s1733-113", api_not_found="No bill has this bill ID (e.g. s1733-113).",
+        canonical=canonical_bill_id,
     ))  # fmt: skip
     register(PublicFilter(
         parameter="organization", label="Organization", noun="organization",

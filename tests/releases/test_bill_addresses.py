@@ -1,10 +1,12 @@
 """A bill's address, written any way people write its ID, leads to the one address
 /legislation/s1733-113/ (a 301), and so does the API's record."""
 
+from urllib.parse import quote
+
 import pytest
 
 from releases.bill_ids import canonical_bill_id
-from tests.support.factories import LegislationFactory
+from tests.support.factories import LegislationFactory, ReleaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +98,26 @@ def test_the_api_redirects_to_the_record(client, bill, written, django_assert_nu
 def test_the_api_answers_404_for_no_bill(client, bill):
     assert client.get("/api/v1/legislation/113-s-1734/").status_code == 404
     assert client.get("/api/v1/legislation/nonsense/").status_code == 404
+
+
+@pytest.fixture
+def about_the_bill(bill):
+    """A public release about the bill, and one about nothing."""
+    about = ReleaseFactory(title="Trafficking bill introduced")
+    about.legislation.add(bill)
+    ReleaseFactory(title="Harbor funds")
+    return about
+
+
+@pytest.mark.parametrize("written", ["113-s-1733", "S. 1733 (113th)", "S.1733-113"])
+@pytest.mark.parametrize(
+    "address",
+    ["/releases/?legislation={}", "/releases/feed/rss/?legislation={}",
+     "/api/v1/releases/?legislation={}"],
+)  # fmt: skip
+def test_the_list_feed_and_api_filter_by_any_form(client, about_the_bill, address, written):
+    response = client.get(address.format(quote(written)))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Trafficking bill introduced" in page and "Harbor funds" not in page
