@@ -244,8 +244,9 @@ NOT_TEXT = (Comment, Declaration, Doctype, ProcessingInstruction)
 def html_to_text(markup):
     """A saved release page to (title, date, text with paragraphs separated by blank lines).
 
-    The release is the page's <article> or <main> when it has one, else its <body> without
-    the site's header, footer and sidebars. A page of several releases, each its own
+    The release is the page's <article> or <main> when it has one, else the part of its
+    <body> around the title that holds the release's text (`_around_title`), without the
+    site's header, footer and sidebars. A page of several releases, each its own
     <article>, is read as all of them, each closed by an end mark (`releases_parse` splits
     them). The title is its <h1>, else the page <title>.
     """
@@ -260,6 +261,9 @@ def html_to_text(markup):
     page_parts = re.split(r"\s+[|–—-]\s+", " ".join(page_title.split()))
     site_names = {_fold_name(p) for p in page_parts[1:]}
     heading = _title_heading(root, soup, site_names=site_names)
+    releases_around = root.name in ("article", "main") or root.find("article") is not None
+    if heading and not releases_around and root in heading.parents:
+        root = _around_title(heading, root)
     for tag in root.find_all(["h1", "h2"]):
         if _fold_name(tag.get_text(" ")) in site_names:
             tag.decompose()  # the site's name, not the release's words
@@ -278,6 +282,36 @@ def html_to_text(markup):
     return title, published_on, "\n\n".join(paragraphs)
 
 
+# Words around a title that make the release's text when no dateline says where it starts.
+LEAD_WORDS = 80
+
+
+def _a_release(article):
+    """Whether an <article> is a release, not another's teaser: two paragraphs or more, the
+    page's <h1>, or a lead's worth of words."""
+    return (
+        len(article.find_all("p")) >= 2
+        or article.find("h1") is not None
+        or len(article.get_text(" ").split()) >= LEAD_WORDS
+    )
+
+
+def _around_title(heading, root):
+    """In a page with no <article> or <main>, the nearest element around the title's
+    heading that holds a dateline paragraph or a lead's worth of words: the site's logo,
+    menus and sidebars of "Recent News" beside it are none of the release."""
+    for around in heading.parents:
+        if around is root:
+            break
+        paragraphs = (" ".join(p.get_text(" ").split()) for p in around.find_all("p"))
+        if any(_dateline(text[:300]) for text in paragraphs):
+            return around
+        words = len(around.get_text(" ").split()) - len(heading.get_text(" ").split())
+        if words >= LEAD_WORDS:
+            return around
+    return root
+
+
 # Where a release's <article> is not: a teaser of another release beside or below it.
 OUTSIDE_ARTICLES = ["article", "aside", "nav", "header", "footer"]
 
@@ -285,16 +319,16 @@ OUTSIDE_ARTICLES = ["article", "aside", "nav", "header", "footer"]
 def _release_root(soup):
     """The part of the page that holds its release, or its releases: a page's only
     <article>; around several, the element holding them all, each of them closed by an end
-    mark. An <article> of fewer than two paragraphs (another release's teaser, "Read more")
-    is none of its releases."""
+    mark. An <article> that is none (`_a_release`: another release's teaser, "Read more")
+    is left out, and with no <article> a release the page's <main> or <body> is read."""
     articles = [a for a in soup.find_all("article") if not a.find_parent(OUTSIDE_ARTICLES)]
-    releases = [a for a in articles if len(a.find_all("p")) >= 2]
-    if len(releases) <= 1:
-        return (releases or articles or [None])[0] or soup.find("main") or soup.body or soup
+    releases = [a for a in articles if _a_release(a)]
     for article in articles:
         if article not in releases:
             article.decompose()
-            continue
+    if len(releases) <= 1:
+        return (releases or [None])[0] or soup.find("main") or soup.body or soup
+    for article in releases:
         texts = [p.get_text(" ", strip=True) for p in article.find_all(["p", "div"])]
         if not any(END_MARK_RE.match(t) for t in texts[-2:] if t):
             end = soup.new_tag("p")

@@ -101,6 +101,9 @@ def _check(parsed, links, expected, senators, bills, tally, misses, name):
     if not right:
         misses.append(f"{name}: dateline {parsed.dateline!r} {dated} != {expected['dateline']!r}"
                       f" {expected['date']}")  # fmt: skip
+    if "highlights" in expected and parsed.highlights != expected["highlights"]:
+        tally["highlights_wrong"] += 1  # the site's logo or sidebar read as highlights
+        misses.append(f"{name}: highlights {parsed.highlights!r}")
     tally["titles_right"] += parsed.title == expected["title"]
     if parsed.title != expected["title"]:
         misses.append(f"{name}: title {parsed.title!r}")
@@ -136,7 +139,7 @@ def test_accuracy_on_releases_as_senators_sites_publish_them(newsroom):
     tally = dict.fromkeys(
         ["files", "imported", "releases", "titles_right", "issuers_right", "lead_right",
          "dateline_right", "quotes", "quotes_found", "misattributed", "keeps", "kept",
-         "refused_right", "citations", "citations_right"], 0,
+         "refused_right", "citations", "citations_right", "highlights_wrong"], 0,
     )  # fmt: skip
     misses = []
     for name, expected in sorted(EXPECTED.items()):
@@ -198,6 +201,7 @@ def test_accuracy_on_releases_as_senators_sites_publish_them(newsroom):
         print("  miss:", miss)
     assert all(rates[key] >= target for key, target in TARGETS.items()), (rates, misses)
     assert tally["misattributed"] == 0, misses
+    assert tally["highlights_wrong"] == 0, misses
     assert tally["kept"] == tally["keeps"], misses
     assert tally["refused_right"] == 1
     assert tally["titles_right"] == tally["releases"], misses
