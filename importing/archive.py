@@ -30,10 +30,12 @@ skips what was done with one query a batch.
 """
 
 import difflib
+import gzip
 import hashlib
 import itertools
 import json
 import re
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -151,19 +153,44 @@ def _record_day(record):
         raise BadLine(f"date {value!r} is not YYYY-MM-DD") from None
 
 
+def archive_files(paths):
+    """The files to read: those named, and under a folder named (the dataset's
+    `data/YYYY/YYYY-MM.jsonl`) every `.jsonl` and `.jsonl.gz` in order of name, hidden
+    ones left out. A path that is not there stays, to be reported."""
+    found = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            found.append(path)
+            continue
+        found += sorted(
+            p
+            for p in path.rglob("*")
+            if p.name.endswith((".jsonl", ".jsonl.gz"))
+            and p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+    return found
+
+
+def _open(path):
+    """A file's bytes, gunzipped when its name ends in .gz."""
+    path = Path(path)
+    return gzip.open(path, "rb") if path.name.endswith(".gz") else path.open("rb")
+
+
 def _lines(path):
-    with Path(path).open("rb") as file:
+    with _open(path) as file:
         yield from enumerate(file, start=1)
 
 
 def archive_lines_count(paths):
     """Lines in the files (for a progress bar), read in chunks; unreadable files count 0."""
     total = 0
-    for path in paths:
+    for path in archive_files(paths):
         try:
-            with Path(path).open("rb") as file:
+            with _open(path) as file:
                 total += sum(chunk.count(b"\n") for chunk in iter(lambda: file.read(1 << 20), b""))
-        except OSError:
+        except (OSError, EOFError, zlib.error):
             pass
     return total
 
@@ -179,15 +206,16 @@ class ArchiveImport:
         self.recognizers = RecognizersByDay()
 
     def run(self, paths):
-        for path in paths:
+        for path in archive_files(paths):
             try:
                 lines = _lines(path)
                 for batch in itertools.batched(lines, self.batch_size):
                     self._batch(path, batch)
                     self.on_batch(len(batch), self.report)
-            except OSError as e:
+            except (OSError, EOFError, zlib.error) as e:  # gzip: a bad or cut-off file
                 self.report.counts["failed"] += 1
-                self.report.problems.append(f"{path}: cannot read it: {e.strerror or e}")
+                reason = getattr(e, "strerror", None) or str(e) or "the file ends too soon"
+                self.report.problems.append(f"{path}: cannot read it: {reason}")
         return self.report
 
     def _problem(self, outcome, where, reason):

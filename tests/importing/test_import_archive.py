@@ -1,5 +1,6 @@
 """`manage.py import_archive`: Senate releases from congress-press JSON Lines files."""
 
+import gzip
 import json
 from datetime import date, datetime, time
 from io import StringIO
@@ -200,6 +201,36 @@ def test_house_undated_unknown_and_bad_lines_are_counted_and_named():
     assert f"{PRESS}:5: not JSON (Unterminated string" in err
     assert not Release.objects.filter(title__contains="Peterson").exists()
     assert not Release.objects.filter(title__contains="Duluth").exists()  # no year
+
+
+def test_a_folder_of_months_plain_and_gzipped_is_read_in_order(tmp_path):
+    data = tmp_path / "data"
+    (data / "2014").mkdir(parents=True)
+    (data / ".git").mkdir()
+    (data / "2014" / "2014-05.jsonl.gz").write_bytes(gzip.compress(PRESS.read_bytes()))
+    (data / "2014" / "2014-06.jsonl").write_bytes(PRESS.read_bytes())  # the same records
+    (data / ".git" / "stray.jsonl").write_text("not a record\n")
+    (data / "2014" / "README.md").write_text("# not a month\n")
+
+    out = StringIO()
+    with pytest.raises(CommandError, match="2 line"):  # the fixture's bad line, in each month
+        call_command("import_archive", str(data), stdout=out, stderr=StringIO())
+
+    # The second month is a copy of the first: its records are already there.
+    assert "3 imported, 1 joint merged, 4 already there" in out.getvalue()
+    assert Release.objects.count() == 3
+
+
+def test_a_damaged_gzip_file_is_reported_and_the_others_import(tmp_path):
+    (tmp_path / "2014-04.jsonl.gz").write_bytes(b"\x1f\x8b not gzip at all")
+    (tmp_path / "2014-05.jsonl").write_bytes(PRESS.read_bytes())
+
+    out, err = StringIO(), StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_archive", str(tmp_path), stdout=out, stderr=err)
+
+    assert "2014-04.jsonl.gz: cannot read it:" in err.getvalue()
+    assert Release.objects.count() == 3
 
 
 def test_running_again_creates_nothing():

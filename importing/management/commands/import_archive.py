@@ -13,7 +13,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="FILE", help=".jsonl files")
+        parser.add_argument(
+            "paths", nargs="+", metavar="PATH",
+            help=".jsonl or .jsonl.gz files, or folders of them (the dataset's data/)",
+        )  # fmt: skip
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
         parser.add_argument(
             "--batch-size", type=int, default=200, help="records a transaction (200)"
