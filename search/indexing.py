@@ -5,13 +5,17 @@ one; each of those writes asks for the release to be reindexed. Inside `reindex_
 requests are collected and each object is reindexed once, at the end of the block.
 """
 
+import logging
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 
 from modelsearch import index
+from modelsearch.backends import get_search_backends_with_name
 
 from core import caching
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 500  # objects read and indexed at a time: memory stays flat on a big import
 
@@ -58,16 +62,36 @@ def _related_names(model):
 
 
 def _reindex(model, ids):
+    """Write the index entries of `model`'s objects with these ids, CHUNK at a time: one
+    read of the chunk (those `get_indexed_objects()` holds, their relations prefetched)
+    and one bulk write to each backend, where `index.insert_or_update_object` checked and
+    wrote each object on its own (four queries an object)."""
     ids = sorted(ids)
     related = _related_names(model)
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        for obj in model._default_manager.filter(pk__in=chunk).prefetch_related(*related):
-            index.insert_or_update_object(obj)
+        objects = model.get_indexed_objects().filter(pk__in=chunk).prefetch_related(*related)
+        _add_bulk(model, list(objects))
     if ids:
         # A search's ranking is kept like a count: one worked out between the change and
         # this rewrite of the index (an admin save reindexes after its commit) must go.
         caching.invalidate()
+
+
+def _add_bulk(model, objects):
+    """`objects` into every backend that updates itself, as modelsearch's own
+    insert_or_update_object does one object: an error raised, unless the backend is one
+    (Elasticsearch) that asks for indexing errors to be logged instead."""
+    if not objects:
+        return
+    for name, backend in get_search_backends_with_name(with_auto_update=True):
+        try:
+            backend.add_bulk(model, objects)
+        except Exception:
+            logger.exception("Adding %d %s to the %r search backend failed", len(objects),
+                             model._meta.verbose_name_plural, name)  # fmt: skip
+            if not backend.catch_indexing_errors:
+                raise
 
 
 # Objects whose words are part of other objects' index entries (a senator's name is in each
