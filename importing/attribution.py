@@ -97,10 +97,18 @@ INTRO_RE = re.compile(
 )
 # "The following is a statement from U.S. Senator Tim Kaine on ...:", "Remarks by Sen. X:".
 INTRO_FROM_RE = re.compile(
-    r"^(?:(?i:the following is|below is|here is|read)\s+)?(?i:an?\s+|the\s+)?(?i:joint\s+)?"
+    r"^(?:(?i:the following is|below is|here is|read)\s+)?(?i:an?\s+|the\s+)?"
+    r"(?i:(?:full|complete|entire|joint)\s+)*"
     r"(?i:statement|remarks|comments)(?:\s+as\s+prepared(?:\s+for\s+delivery)?)?\s+"
     rf"(?:from|by|of)\s+(?P<names>{JOINT_PHRASE}|{NAMES}|{NAME})(?:\s*\([^)]{{1,40}}\))?"
     r"(?:\s+[a-z][^“”]*)?:$"
+)
+# "Kaine's full statement is below:", "Below is Senator Kaine's statement:", "Sen. Warner's
+# remarks as prepared for delivery:".
+INTRO_POSSESSIVE_RE = re.compile(
+    rf"^(?:[^“”:]*?\s)?(?P<names>{NAMES}|{NAME})['’]s\s+"
+    r"(?:(?:full|complete|entire|prepared|opening|joint|written)\s+)*"
+    r"(?i:statement|remarks|comments|testimony|speech|letter)\b[^“”]*:$"
 )
 # What ends an unquoted statement: the release speaking again.
 STATEMENT_END_RE = re.compile(
@@ -146,13 +154,30 @@ def _joint(names):
     return _Attribution(speaker=names, joint=True, senatorial=True, speakers=speakers)
 
 
+# Abbreviations a sentence does not end at: "Sen. Kaine", "Gov. Northam", "U.S. Rep. Kim".
+ABBREVIATIONS_RE = re.compile(r"(?:^|\s)(?:Sens?|Reps?|Gov|Lt|Dr|Mr|Mrs|Ms|St|Jr|Sr|U\.S)\.$")
+
+
+def _last_sentence(paragraph):
+    """The paragraph's last sentence, not cut at a title's abbreviation."""
+    parts = re.split(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])", paragraph)
+    sentence = parts.pop()
+    while parts and ABBREVIATIONS_RE.search(parts[-1]):
+        sentence = f"{parts.pop()} {sentence}"
+    return sentence
+
+
 def intro_attribution(paragraph):
     """Who speaks in the paragraphs after one that introduces them ("Sen. Cruz said:")."""
     paragraph = _curly(paragraph.strip())
     if not paragraph.endswith(":") or "“" in paragraph:
         return None
-    sentence = re.split(r"(?<=[a-z0-9)][.!?])\s+(?=[A-Z])", paragraph)[-1]
-    match = INTRO_RE.match(sentence) or INTRO_FROM_RE.match(sentence)
+    sentence = _last_sentence(paragraph)
+    match = (
+        INTRO_RE.match(sentence)
+        or INTRO_FROM_RE.match(sentence)
+        or INTRO_POSSESSIVE_RE.match(sentence)
+    )
     if not match:
         return None
     names = match["names"]

@@ -298,6 +298,17 @@ def test_a_label_before_a_quotation_is_no_speaker(paragraph):
     assert parse(f"WASHINGTON – Lead paragraph.\n\n{paragraph}").quotes == []
 
 
+@pytest.mark.parametrize(
+    "intro",
+    ["Kaine’s full statement is below:", "Below is Senator Kaine's statement:",
+     "Sen. Kaine’s remarks as prepared for delivery:", "Full statement from Sen. Kaine below:",
+     "The full text of Kaine’s statement follows:"],
+)  # fmt: skip
+def test_a_statement_introduced_in_the_possessive_is_the_senators(intro):
+    release = parse(f"WASHINGTON – Lead paragraph.\n\n{intro}\n\n“We act now.”\n\nEnd.")
+    assert [(q.speaker, q.text) for q in release.quotes] == [("Kaine", "We act now.")]
+
+
 def test_a_quote_over_several_paragraphs():
     release = parse(
         "WASHINGTON – Lead.\n\n"
