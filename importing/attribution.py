@@ -63,8 +63,14 @@ JOINT_AFTER_RE = re.compile(  # the senators said. / Klobuchar and Heitkamp wrot
 JOINT_BEFORE_RE = re.compile(  # said the senators.
     rf"^{VERBS}\s+(?P<names>{JOINT_PHRASE}|{NAMES}){CIRCUMSTANCE}\s*[.,:;]?$"
 )
+# "Mayor Jane Young of Fort Wayne", "Jane Doe of the Farm Bureau": where they are from.
+OF_PLACE = (
+    r"(?:\s+of\s+(?P<of>(?:the\s+)?[A-Z][\w.'’&-]*"
+    r"(?:\s+(?:of\s+|the\s+)?[A-Z][\w.'’&-]*){0,5}))"
+)
 ATTRIBUTION_AFTER_RE = re.compile(  # Klobuchar said. / Jane Doe, director of X, said.
-    rf"^(?P<name>{NAME})(?:{PARTY_STATE})?(?:,\s+(?P<role>[^,]{{3,120}}),)?{CIRCUMSTANCE}"
+    rf"^(?P<name>{NAME})(?:{PARTY_STATE})?{OF_PLACE}?(?:,\s+(?P<role>[^,]{{3,120}}),)?"
+    rf"{CIRCUMSTANCE}"
     rf"\s+{VERBS}{CIRCUMSTANCE}\s*[.,:;]?$"
 )
 # Before the quotation: "Klobuchar: “...”", "According to Sen. Klobuchar, “...”", "Said
@@ -77,7 +83,7 @@ DASH_NAME_RE = re.compile(
     rf"^\s*[–—-]{{1,2}}\s*(?P<name>{NAME})(?:{PARTY_STATE})?(?:,\s+(?P<role>[^,]{{3,120}}))?\s*\.?$"
 )
 ATTRIBUTION_BEFORE_RE = re.compile(  # said Heitkamp. / said Sen. Warner, who ...
-    rf"^{VERBS}\s+(?P<name>{NAME})(?:{PARTY_STATE})?"
+    rf"^{VERBS}\s+(?P<name>{NAME})(?:{PARTY_STATE})?{OF_PLACE}?"
     rf"(?:{CIRCUMSTANCE}\s*[.;]?$|(?:,\s+(?P<role>.{{3,160}}?))?\s*[.,:;]?$)"
 )
 # What may come before the speaker's name: "In a statement, Cruz said", "Today, Sen. X
@@ -226,6 +232,8 @@ def _attribution(gap, *, before=False):
         found.title = OTHER_TITLE_RE.match(name)["title"]
         name = OTHER_TITLE_RE.sub("", name)
     role = (match.groupdict().get("role") or "").strip()
+    if not role and match.groupdict().get("of") and found.title:
+        role = f"{found.title} of {match['of']}"  # "Mayor of Fort Wayne"
     if role and not NOT_ROLES.match(role):
         found.title = role
     found.speaker = name

@@ -270,6 +270,8 @@ def test_a_long_sentence_first_is_a_highlight_not_a_title():
         ("“We act now,” Sen. Warner (D-Va.) said.", "Warner", True, "We act now."),
         ("“We act now,” said U.S. Senator Amy Klobuchar, D-Minn.", "Amy Klobuchar", True,
          "We act now."),
+        ("“We act now,” said Mayor Jane Young of Fort Wayne.", "Jane Young", False,
+         "We act now."),
     ],
 )  # fmt: skip
 def test_quote_attribution_forms(paragraph, speaker, senatorial, text):
