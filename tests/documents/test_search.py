@@ -8,10 +8,10 @@ import random
 import string
 
 import pytest
-from modelsearch import index
 
 from documents.models import Document
 from releases.models import Release
+from search import indexing
 from search.indexing import reindex_once
 from tests.support.factories import ReleaseFactory
 from tests.support.html_helpers import listed_titles
@@ -60,17 +60,17 @@ def test_an_unpublished_releases_pdf_finds_nothing(client, release, committed):
 
 def test_documents_saved_together_reindex_their_release_once(release, committed, monkeypatch):
     written = []
-    real = index.insert_or_update_object
+    real = indexing._add_bulk
 
-    def recording(obj):
-        written.append(obj)
-        return real(obj)
+    def recording(model, objects):
+        written.append((model, [o.pk for o in objects]))
+        return real(model, objects)
 
-    monkeypatch.setattr(index, "insert_or_update_object", recording)
+    monkeypatch.setattr(indexing, "_add_bulk", recording)
     with reindex_once(), committed():
         for n in range(3):
             document_attach(release, title=f"Document {n}", pages=[f"Page {n}."])
-    assert written == [release]
+    assert written == [(Release, [release.pk])]
 
 
 def test_a_document_of_a_hundred_thousand_different_words_is_still_indexed(
