@@ -326,8 +326,10 @@ def _release_root(soup):
     for article in articles:
         if article not in releases:
             article.decompose()
-    if len(releases) <= 1:
-        return (releases or [None])[0] or soup.find("main") or soup.body or soup
+    if not releases:
+        return soup.find("main") or soup.body or soup
+    if len(releases) == 1:
+        return releases[0]
     for article in releases:
         texts = [p.get_text(" ", strip=True) for p in article.find_all(["p", "div"])]
         if not any(END_MARK_RE.match(t) for t in texts[-2:] if t):
@@ -719,9 +721,7 @@ RELEASE_WORDS = 15
 
 def _prose(paragraph):
     text = paragraph.strip()
-    return text.startswith(("“", '"')) or (
-        len(text.split()) >= RELEASE_WORDS and text[-1:] in '.!?”"'
-    )
+    return _curly_open(text) or (len(text.split()) >= RELEASE_WORDS and text[-1:] in '.!?”"')
 
 
 def _opens_release(part):
@@ -751,15 +751,13 @@ def _release_from(paragraphs, *, title="", marked=(), given=""):
     paragraphs, say whether an empty release was empty before an end mark. A line at the
     top that is the `given` title (an archive's record of it) is that title, not a
     highlight."""
-    paragraphs = [p for p in paragraphs if p.strip()]
     if given:
         folded = _fold_name(given)
-        head = [
+        paragraphs = [
             "\n".join(line for line in p.split("\n") if _fold_name(line) != folded)
             for p in paragraphs[:15]
-        ]
-        paragraphs = head + paragraphs[15:]
-        paragraphs = [p for p in paragraphs if p.strip()]
+        ] + paragraphs[15:]
+    paragraphs = [p for p in paragraphs if p.strip()]
     if not paragraphs:
         ended = any(END_MARK_RE.match(p) for p in marked)
         raise ParseError("no text before the end mark" if ended else "no text")

@@ -24,8 +24,7 @@ class KeptNode(template.Node):
 
     def render(self, context):
         generation = context.get("kept_generation") or caching.generation
-        vary_on = [generation() if callable(generation) else generation]
-        vary_on += [var.resolve(context) for var in self.vary_on]
+        vary_on = [generation(), *(var.resolve(context) for var in self.vary_on)]
         key = make_template_fragment_key(self.name.resolve(context), vary_on)
         fragment = cache.get(key)
         if fragment is None:
